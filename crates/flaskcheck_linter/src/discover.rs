@@ -1,0 +1,274 @@
+//! Finding the Python files to lint: a parallel walk (the `ignore` crate) that honours
+//! `.gitignore` and `.ignore`, skips hidden folders and the usual environment and build folders,
+//! and applies `exclude` globs. A file named on the command line is always linted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+/// Folders that hold installed or generated code, never the project's own.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".venv",
+    "venv",
+    "__pycache__",
+    "build",
+    "dist",
+    ".tox",
+    "node_modules",
+    "site-packages",
+];
+
+/// Compiled exclusion globs. A pattern matches a file or folder by its name (`migrations`), by its
+/// path as walked (`app/legacy/*`), or by its path relative to the linted root.
+#[derive(Debug, Clone)]
+pub struct ExcludeSet {
+    globs: GlobSet,
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("path `{}` does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("invalid exclude pattern `{pattern}`: {message}")]
+    BadGlob { pattern: String, message: String },
+}
+
+impl ExcludeSet {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, DiscoverError> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let pattern = pattern.as_ref();
+            let trimmed = pattern.trim_end_matches('/');
+            let glob = Glob::new(trimmed).map_err(|err| DiscoverError::BadGlob {
+                pattern: pattern.to_string(),
+                message: err.kind().to_string(),
+            })?;
+            builder.add(glob);
+        }
+        let globs = builder.build().map_err(|err| DiscoverError::BadGlob {
+            pattern: patterns
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: err.to_string(),
+        })?;
+        Ok(Self {
+            globs,
+            patterns: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
+        })
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    pub fn is_excluded(&self, path: &Path, root: &Path) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        if path
+            .file_name()
+            .is_some_and(|name| self.globs.is_match(name))
+        {
+            return true;
+        }
+        if self.globs.is_match(path) {
+            return true;
+        }
+        path.strip_prefix(root)
+            .is_ok_and(|relative| !relative.as_os_str().is_empty() && self.globs.is_match(relative))
+    }
+}
+
+/// What the walk found: files to lint, in sorted order, and places it could not read.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &ExcludeSet,
+    threads: usize,
+) -> Result<Discovered, DiscoverError> {
+    let mut found = Discovered::default();
+    for root in paths {
+        // `symlink_metadata` so that a dangling link named on the command line is a file that
+        // cannot be read (reported as FC000), not a missing path.
+        let Ok(metadata) = std::fs::symlink_metadata(root) else {
+            return Err(DiscoverError::Missing(root.clone()));
+        };
+        let is_dir = metadata.is_dir() || (metadata.is_symlink() && root.is_dir());
+        if !is_dir {
+            found.files.push(root.clone());
+            continue;
+        }
+        walk(root, exclude, threads, &mut found);
+    }
+    for file in &mut found.files {
+        *file = normalize(file);
+    }
+    found.files.sort();
+    found.files.dedup();
+    found.unreadable.sort();
+    found.unreadable.dedup();
+    Ok(found)
+}
+
+/// Drops `.` components, so `./app.py` found by walking `.` and `app.py` named on the command
+/// line are one file.
+fn normalize(path: &Path) -> PathBuf {
+    let normal: PathBuf = path
+        .components()
+        .filter(|component| !matches!(component, std::path::Component::CurDir))
+        .collect();
+    if normal.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        normal
+    }
+}
+
+fn walk(root: &Path, exclude: &ExcludeSet, threads: usize, found: &mut Discovered) {
+    let files = Mutex::new(Vec::new());
+    let unreadable = Mutex::new(Vec::new());
+    let exclude_root = root.to_path_buf();
+    let filter_exclude = exclude.clone();
+    WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(true)
+        .parents(true)
+        // Honour .gitignore in folders that are not (yet) a git checkout, as users expect.
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(move |entry| {
+            entry.depth() == 0 || !filter_exclude.is_excluded(entry.path(), &exclude_root)
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_python = entry.path().extension().is_some_and(|ext| ext == "py");
+                        let file_type = entry.file_type();
+                        // Symbolic links to files are linted (read through the link); links to
+                        // folders are not followed, which keeps the walk free of cycles.
+                        let is_file_like = file_type.is_some_and(|t| t.is_file() || t.is_symlink());
+                        if is_python && is_file_like {
+                            files.lock().unwrap().push(entry.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        let path = error_path(&err).unwrap_or_else(|| root.to_path_buf());
+                        unreadable.lock().unwrap().push((path, error_message(&err)));
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    found.files.extend(files.into_inner().unwrap());
+    found.unreadable.extend(unreadable.into_inner().unwrap());
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_message(err),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn touch(path: &Path) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "x = 1\n").unwrap();
+    }
+
+    fn relative(found: &Discovered, root: &Path) -> Vec<String> {
+        found
+            .files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn skips_environments_hidden_and_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "app/__init__.py",
+            "app/views.py",
+            "app/README.txt",
+            ".venv/lib/x.py",
+            "venv/y.py",
+            "build/z.py",
+            ".hidden/h.py",
+            "generated/g.py",
+            "migrations/versions/m.py",
+        ] {
+            touch(&root.join(file));
+        }
+        fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+        let mut patterns: Vec<&str> = DEFAULT_EXCLUDES.to_vec();
+        patterns.push("migrations");
+        let exclude = ExcludeSet::new(&patterns).unwrap();
+        let found = discover(&[root.to_path_buf()], &exclude, 2).unwrap();
+        assert_eq!(relative(&found, root), ["app/__init__.py", "app/views.py"]);
+    }
+
+    #[test]
+    fn explicit_files_are_always_linted() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("venv").join("manage");
+        touch(&script);
+        let exclude = ExcludeSet::new(DEFAULT_EXCLUDES).unwrap();
+        let found = discover(std::slice::from_ref(&script), &exclude, 1).unwrap();
+        assert_eq!(found.files, [script]);
+    }
+
+    #[test]
+    fn missing_paths_are_errors() {
+        let exclude = ExcludeSet::new::<&str>(&[]).unwrap();
+        let err = discover(&[PathBuf::from("/no/such/place")], &exclude, 1).unwrap_err();
+        assert!(matches!(err, DiscoverError::Missing(_)));
+    }
+
+    #[test]
+    fn bad_globs_are_errors() {
+        assert!(matches!(
+            ExcludeSet::new(&["a[b"]),
+            Err(DiscoverError::BadGlob { .. })
+        ));
+    }
+}

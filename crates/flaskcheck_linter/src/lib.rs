@@ -1,0 +1,29 @@
+//! flaskcheck's engine. The data flows top to bottom:
+//!
+//! 1. [`discover`]: the Python files to lint;
+//! 2. [`analyze`]: each file read, decoded, parsed and walked once (in parallel), producing its
+//!    facts and the findings that need only the file;
+//! 3. [`index`]: the facts merged into one [`index::ProjectIndex`];
+//! 4. [`check`]: the project checks, per file and in parallel, against the index;
+//! 5. [`lint::LintReport`]: the sorted diagnostics, for a renderer.
+
+pub mod analyze;
+pub mod check;
+pub mod diagnostic;
+pub mod discover;
+pub mod index;
+pub mod lint;
+mod panic;
+pub mod registry;
+pub mod rule_doc;
+pub(crate) mod rules;
+pub mod selection;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, RelatedLocation, Severity, Span};
+pub use discover::{ExcludeSet, DEFAULT_EXCLUDES};
+pub use flaskcheck_python::Position;
+pub use lint::{lint, parse_only, LintError, LintOptions, LintReport, Timings};
+pub use registry::Rule;
+pub use selection::RuleSelection;
+pub use source::{FileId, SourceFile};

@@ -1,0 +1,329 @@
+//! The pipeline, top to bottom: discover → parse and analyze each file (in parallel; the AST is
+//! dropped as soon as the file's facts are taken) → merge the facts into the project index →
+//! run the project checks per file (in parallel) → sort.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use flaskcheck_python::{parse_module, Position, TextRange};
+use rayon::prelude::*;
+
+use crate::analyze::{analyze_module, FileAnalysis};
+use crate::check::check_file;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::discover::{discover, DiscoverError, ExcludeSet};
+use crate::index::ProjectIndex;
+use crate::panic::{install_quiet_hook, panic_message, quietly};
+use crate::registry::Rule;
+use crate::selection::RuleSelection;
+use crate::source::{FileId, LoadError, SourceFile};
+
+/// Each worker thread gets this much stack: deeply nested (but valid) code recurses deeply, and
+/// a stack overflow aborts the process instead of failing one file.
+pub const WORKER_STACK_SIZE: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub paths: Vec<PathBuf>,
+    pub selection: RuleSelection,
+    pub exclude: ExcludeSet,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("cannot start worker threads: {0}")]
+    ThreadPool(String),
+}
+
+/// Time spent in each phase. Discovery, indexing and checking are wall time; reading, parsing and
+/// the file pass run interleaved on the workers, so they are CPU time summed over workers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub discover: Duration,
+    pub read: Duration,
+    pub parse: Duration,
+    pub analyze: Duration,
+    pub files_wall: Duration,
+    pub index: Duration,
+    pub check: Duration,
+}
+
+#[derive(Debug)]
+pub struct LintReport {
+    /// Every file linted, indexed by [`FileId`].
+    pub files: Vec<SourceFile>,
+    /// Sorted by path, line, column, code.
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+impl LintReport {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.index()]
+    }
+
+    pub fn files_with_problems(&self) -> usize {
+        let mut ids: Vec<FileId> = self.diagnostics.iter().map(|d| d.file).collect();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+struct FileOutcome {
+    file: SourceFile,
+    analysis: Option<FileAnalysis>,
+    diagnostics: Vec<Diagnostic>,
+    read: Duration,
+    parse: Duration,
+    analyze: Duration,
+}
+
+pub fn lint(options: &LintOptions) -> Result<LintReport, LintError> {
+    install_quiet_hook();
+    let pool = thread_pool(options.threads)?;
+    pool.install(|| lint_in_pool(options, pool.current_num_threads()))
+}
+
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK_SIZE)
+        .thread_name(|i| format!("flaskcheck-worker-{i}"))
+        .build()
+        .map_err(|err| LintError::ThreadPool(err.to_string()))
+}
+
+fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, LintError> {
+    let mut timings = Timings::default();
+
+    let started = Instant::now();
+    let discovered = discover(&options.paths, &options.exclude, threads)?;
+    timings.discover = started.elapsed();
+
+    let started = Instant::now();
+    let outcomes: Vec<FileOutcome> = discovered
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let id = FileId(u32::try_from(index).expect("fewer than 4 billion files"));
+            lint_file(id, path, &options.selection)
+        })
+        .collect();
+    timings.files_wall = started.elapsed();
+
+    let mut files = Vec::with_capacity(outcomes.len() + discovered.unreadable.len());
+    let mut analyses = Vec::with_capacity(outcomes.len());
+    let mut diagnostics = Vec::new();
+    for outcome in outcomes {
+        timings.read += outcome.read;
+        timings.parse += outcome.parse;
+        timings.analyze += outcome.analyze;
+        files.push(outcome.file);
+        analyses.push(outcome.analysis);
+        diagnostics.extend(outcome.diagnostics);
+    }
+    // Folders the walk could not read are reported like unreadable files.
+    for (path, message) in discovered.unreadable {
+        let id = FileId(u32::try_from(files.len()).expect("fewer than 4 billion files"));
+        diagnostics.push(unreadable(id, &message));
+        files.push(SourceFile::without_text(id, &path));
+        analyses.push(None);
+    }
+
+    let started = Instant::now();
+    let analyzed: Vec<Option<&FileAnalysis>> = analyses.iter().map(Option::as_ref).collect();
+    let index = ProjectIndex::build(&analyzed);
+    timings.index = started.elapsed();
+
+    let started = Instant::now();
+    let project: Vec<Vec<Diagnostic>> = files
+        .par_iter()
+        .zip(analyses.par_iter())
+        .map(|(file, analysis)| match analysis {
+            Some(analysis) => quietly(|| check_file(file, analysis, &index, &options.selection)),
+            None => Vec::new(),
+        })
+        .collect();
+    diagnostics.extend(project.into_iter().flatten());
+    timings.check = started.elapsed();
+
+    diagnostics.retain(|diagnostic| options.selection.is_enabled(diagnostic.rule));
+    sort_diagnostics(&mut diagnostics, &files);
+    Ok(LintReport {
+        files,
+        diagnostics,
+        timings,
+    })
+}
+
+/// Path, then line, column and code: the same order on every run and thread count.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
+    diagnostics.sort_by(|a, b| {
+        files[a.file.index()]
+            .path
+            .cmp(&files[b.file.index()].path)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.rule.cmp(&b.rule))
+            .then(a.span.end.cmp(&b.span.end))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+fn lint_file(id: FileId, path: &Path, selection: &RuleSelection) -> FileOutcome {
+    let started = Instant::now();
+    let (file, load_error) = SourceFile::load(id, path);
+    let read = started.elapsed();
+    let mut outcome = FileOutcome {
+        file,
+        analysis: None,
+        diagnostics: Vec::new(),
+        read,
+        parse: Duration::ZERO,
+        analyze: Duration::ZERO,
+    };
+    if let Some(error) = load_error {
+        outcome.diagnostics.push(load_error_diagnostic(id, &error));
+        return outcome;
+    }
+    let text = Arc::clone(outcome.file.text.as_ref().expect("loaded"));
+
+    let started = Instant::now();
+    let parsed = match parse_module(&text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            outcome.parse = started.elapsed();
+            let mut diagnostic = Diagnostic::new(
+                Rule::SyntaxError,
+                format!("syntax error: {}", error.message),
+                id,
+                outcome.file.span(error.range),
+            );
+            if error.further_errors > 0 {
+                diagnostic.help = Some(format!(
+                    "the parser recovered and found {} more error(s) after this one",
+                    error.further_errors
+                ));
+            }
+            outcome.diagnostics.push(diagnostic);
+            return outcome;
+        }
+    };
+    outcome.parse = started.elapsed();
+
+    let started = Instant::now();
+    let file = &outcome.file;
+    let result = quietly(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            analyze_module(file, parsed.module(), selection)
+        }))
+    });
+    match result {
+        Ok(mut analysis) => {
+            if analysis.too_deep {
+                parsed.drop_deep();
+            } else {
+                drop(parsed);
+            }
+            outcome.diagnostics.append(&mut analysis.diagnostics);
+            outcome.analysis = Some(analysis);
+        }
+        Err(payload) => {
+            parsed.drop_deep();
+            outcome.diagnostics.push(
+                Diagnostic::new(
+                    Rule::InternalError,
+                    format!("analyzing this file failed: {}", panic_message(&*payload)),
+                    id,
+                    outcome.file.line_span(1),
+                )
+                .with_help("this is a bug in flaskcheck; the other files were still checked"),
+            );
+        }
+    }
+    outcome.analyze = started.elapsed();
+    outcome
+}
+
+fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
+    match error {
+        LoadError::Io(err) => unreadable(id, &err.to_string()),
+        LoadError::Decode(err) => Diagnostic::new(
+            Rule::SyntaxError,
+            err.to_string(),
+            id,
+            Span::at(Position {
+                line: err.line(),
+                column: err.column(),
+            }),
+        ),
+    }
+}
+
+fn unreadable(id: FileId, message: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::SyntaxError,
+        format!("cannot read file: {message}"),
+        id,
+        Span {
+            range: TextRange::default(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+        },
+    )
+}
+
+/// What `flaskcheck debug parse` measures: the floor under a full run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ParseOnlyReport {
+    pub files: usize,
+    pub bytes: u64,
+    pub syntax_errors: usize,
+    pub unreadable: usize,
+}
+
+/// Discovers, reads, decodes and parses every file, and nothing else.
+pub fn parse_only(
+    paths: &[PathBuf],
+    exclude: &ExcludeSet,
+    threads: usize,
+) -> Result<ParseOnlyReport, LintError> {
+    let pool = thread_pool(threads)?;
+    pool.install(|| {
+        let discovered = discover(paths, exclude, pool.current_num_threads())?;
+        let report = discovered
+            .files
+            .par_iter()
+            .map(|path| {
+                let (file, error) = SourceFile::load(FileId(0), path);
+                let mut report = ParseOnlyReport {
+                    files: 1,
+                    ..ParseOnlyReport::default()
+                };
+                match (error, &file.text) {
+                    (None, Some(text)) => {
+                        report.bytes = text.len() as u64;
+                        match parse_module(text) {
+                            Ok(parsed) => drop(parsed),
+                            Err(_) => report.syntax_errors = 1,
+                        }
+                    }
+                    _ => report.unreadable = 1,
+                }
+                report
+            })
+            .reduce(ParseOnlyReport::default, |a, b| ParseOnlyReport {
+                files: a.files + b.files,
+                bytes: a.bytes + b.bytes,
+                syntax_errors: a.syntax_errors + b.syntax_errors,
+                unreadable: a.unreadable + b.unreadable,
+            });
+        Ok(report)
+    })
+}

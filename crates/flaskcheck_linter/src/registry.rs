@@ -1,0 +1,152 @@
+//! The one table of rules. Adding a rule is one line here, one module under `rules/` (in this
+//! crate), one document `rules/CODE.md` at the repository root and one fixture folder
+//! `testdata/rules/CODE_name/`; see `docs/adding-a-rule.md`.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::diagnostic::Severity;
+use crate::rule_doc::RuleDoc;
+use crate::rules::RuleChecks;
+
+macro_rules! define_rules {
+    ($($code:ident $variant:ident $(=> $module:ident)?,)*) => {
+        /// Every rule flaskcheck knows, in code order.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => stringify!($code),)*
+                }
+            }
+
+            fn doc_source(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => include_str!(concat!("../../../rules/", stringify!($code), ".md")),)*
+                }
+            }
+
+            pub(crate) fn checks(self) -> RuleChecks {
+                match self {
+                    $(Rule::$variant => define_rules!(@checks $($module)?),)*
+                }
+            }
+        }
+    };
+    (@checks $module:ident) => { crate::rules::$module::CHECKS };
+    (@checks) => { RuleChecks::NONE };
+}
+
+define_rules! {
+    FC000 SyntaxError,
+    FC002 InternalError,
+}
+
+impl Rule {
+    /// The rule's document, parsed once. The documents are checked by a test, so a malformed
+    /// one never ships; should one slip through, the error names it.
+    pub fn doc(self) -> &'static RuleDoc {
+        static DOCS: OnceLock<Vec<RuleDoc>> = OnceLock::new();
+        let docs = DOCS.get_or_init(|| {
+            Rule::ALL
+                .iter()
+                .map(|rule| {
+                    RuleDoc::parse(rule.doc_source())
+                        .unwrap_or_else(|err| panic!("rules/{}.md: {err}", rule.code()))
+                })
+                .collect()
+        });
+        &docs[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        &self.doc().name
+    }
+
+    /// The default severity from the rule's document.
+    pub fn severity(self) -> Severity {
+        self.doc().severity
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|rule| rule.code().eq_ignore_ascii_case(code))
+    }
+
+    /// Rules the pipeline itself reports rather than a rule module.
+    pub fn is_meta(self) -> bool {
+        self.code().starts_with("FC0")
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_document_parses_and_matches_its_code() {
+        for &rule in Rule::ALL {
+            let doc =
+                RuleDoc::parse(rule.doc_source()).unwrap_or_else(|err| panic!("{rule}: {err}"));
+            assert_eq!(
+                doc.code,
+                rule.code(),
+                "front matter code of rules/{rule}.md"
+            );
+            assert!(
+                doc.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{rule}: names are kebab-case"
+            );
+            assert!(!doc.summary.is_empty(), "{rule}: summary");
+            for heading in ["What it does", "Why is this bad?"] {
+                assert!(
+                    doc.section(heading).is_some(),
+                    "{rule}: section `## {heading}`"
+                );
+            }
+            if !rule.is_meta() {
+                assert!(!doc.cwe.is_empty(), "{rule}: security rules name a CWE");
+                assert!(
+                    !doc.python_examples("Example").is_empty(),
+                    "{rule}: `## Example`"
+                );
+                assert!(
+                    !doc.python_examples("Use instead").is_empty(),
+                    "{rule}: `## Use instead`"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<_> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = Rule::ALL.iter().map(|rule| rule.name()).collect();
+        names.sort_unstable();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(names.len(), len);
+    }
+}

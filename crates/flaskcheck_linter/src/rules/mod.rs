@@ -1,0 +1,26 @@
+//! One module per rule. A rule takes part in one or both passes:
+//!
+//! - `ast`: called for every statement and expression while a file's AST is walked (the file
+//!   pass, which also collects the file's facts). Rules that need only the syntax of one file
+//!   report here; rules that need the project index record terms for the project pass.
+//! - `project`: called once per file after every file's facts are merged into the
+//!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
+
+use crate::analyze::{Checker, Node};
+use crate::check::ProjectContext;
+
+pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
+pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_>);
+
+#[derive(Clone, Copy)]
+pub(crate) struct RuleChecks {
+    pub ast: Option<AstCheck>,
+    pub project: Option<ProjectCheck>,
+}
+
+impl RuleChecks {
+    pub const NONE: RuleChecks = RuleChecks {
+        ast: None,
+        project: None,
+    };
+}

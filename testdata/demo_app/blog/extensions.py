@@ -1,0 +1,7 @@
+from flask_login import LoginManager
+from flask_pymongo import PyMongo
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+login_manager = LoginManager()
+mongo = PyMongo()

@@ -1,0 +1,2 @@
+def profile(:  # expect: FC000
+    return None

@@ -1,0 +1,1 @@
+GREETING = "Grья Gott"  # expect: FC000

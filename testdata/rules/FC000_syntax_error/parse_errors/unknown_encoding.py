@@ -1,0 +1,2 @@
+# -*- coding: uft-8 -*-  # expect: FC000
+x = 1
