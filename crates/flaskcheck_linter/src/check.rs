@@ -1,34 +1,78 @@
 //! The project pass: each file's project checks, run in parallel against the finished index.
+//! The rules of one file share an [`Evaluator`] (and its cache) and the list of the file's
+//! responses, which several rules read.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use flaskcheck_python::TextRange;
 
+use crate::analyze::facts::ResponseKind;
 use crate::analyze::FileAnalysis;
-use crate::diagnostic::{Diagnostic, Span};
-use crate::index::ProjectIndex;
+use crate::diagnostic::{Diagnostic, RelatedLocation, Span};
+use crate::index::{Evaluator, FuncId, Origin, ProjectIndex, Value};
 use crate::panic::panic_message;
 use crate::registry::Rule;
 use crate::rules::ProjectCheck;
 use crate::selection::RuleSelection;
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
+
+/// A place in this file where a value becomes the body of an HTTP response.
+#[derive(Debug, Clone)]
+pub struct ResponseValue {
+    /// The call (`jsonify(...)`) or the returned expression.
+    pub range: TextRange,
+    /// How the value gets there, for messages: "`jsonify()`", "the view's return value".
+    pub via: &'static str,
+    pub value: Value,
+    /// The view (or other function) it is in.
+    pub function: Option<FuncId>,
+}
 
 /// What a rule's project check sees of one file.
-pub struct ProjectContext<'a> {
-    pub file: &'a SourceFile,
-    pub analysis: &'a FileAnalysis,
-    pub index: &'a ProjectIndex,
+pub struct ProjectContext<'c, 'i, 'a> {
+    pub file: &'c SourceFile,
+    pub analysis: &'c FileAnalysis,
+    pub index: &'i ProjectIndex<'a>,
+    pub evaluator: &'c mut Evaluator<'i, 'a>,
+    files: &'c [SourceFile],
+    responses: &'c mut Option<Vec<ResponseValue>>,
     rule: Rule,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl ProjectContext<'_> {
+impl ProjectContext<'_, '_, '_> {
     pub fn rule(&self) -> Rule {
         self.rule
     }
 
     pub fn span(&self, range: TextRange) -> Span {
         self.file.span(range)
+    }
+
+    /// A related location for a value's origin, in whichever file it is.
+    pub fn related(&self, origin: Origin, message: impl Into<String>) -> RelatedLocation {
+        RelatedLocation {
+            file: origin.file,
+            span: self.files[origin.file.index()].span(origin.range),
+            message: message.into(),
+        }
+    }
+
+    /// `path:line` of an origin, for messages.
+    pub fn describe(&self, origin: Origin) -> String {
+        let file = &self.files[origin.file.index()];
+        let line = file.span(origin.range).start.line;
+        let path = file.path.to_string_lossy().replace('\\', "/");
+        if origin.file == self.file.id {
+            format!("line {line}")
+        } else {
+            let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+            format!("{name}:{line}")
+        }
+    }
+
+    pub fn file_id(&self) -> FileId {
+        self.file.id
     }
 
     /// Reports a finding of the running rule in this file.
@@ -38,34 +82,107 @@ impl ProjectContext<'_> {
             .push(Diagnostic::new(self.rule, message, self.file.id, span));
         self.diagnostics.last_mut().expect("just pushed")
     }
+
+    /// Every place in this file where a value becomes a response body: `jsonify(...)`,
+    /// `make_response(...)`, `Response(...)`, Flask-AppBuilder's `self.response(...)`, and what a
+    /// view or error handler returns (unless a decorator such as `@marshal_with` serializes it).
+    pub fn responses(&mut self) -> &[ResponseValue] {
+        if self.responses.is_none() {
+            let computed =
+                compute_responses(self.file.id, self.analysis, self.index, self.evaluator);
+            *self.responses = Some(computed);
+        }
+        self.responses.as_deref().unwrap_or_default()
+    }
+}
+
+fn compute_responses(
+    file: FileId,
+    analysis: &FileAnalysis,
+    index: &ProjectIndex<'_>,
+    evaluator: &mut Evaluator<'_, '_>,
+) -> Vec<ResponseValue> {
+    let facts = &analysis.facts;
+    let mut out = Vec::new();
+    for sink in &facts.responses {
+        let via = match sink.kind {
+            ResponseKind::Jsonify => "`jsonify()`",
+            ResponseKind::MakeResponse => "`make_response()`",
+            ResponseKind::ResponseObject => "a `Response` body",
+            ResponseKind::AppBuilderResponse { class } => {
+                let class = index.class_id(file, class);
+                if !index.lineage(class).any(|id| index.flags(id).appbuilder) {
+                    continue;
+                }
+                "`self.response()`"
+            }
+        };
+        out.push(ResponseValue {
+            range: sink.range,
+            via,
+            value: evaluator.eval(file, sink.value),
+            function: sink.function.map(|local| index.function_id(file, local)),
+        });
+    }
+    for (local, function) in facts.functions.iter().enumerate() {
+        let id = index.function_id(file, local as u32);
+        let view = index.view(id);
+        if !(view.is_route || view.is_error_handler) || view.serialized_by_decorator {
+            continue;
+        }
+        let via = if view.is_resource_method {
+            "the resource's return value"
+        } else if view.is_error_handler {
+            "the error handler's return value"
+        } else {
+            "the view's return value"
+        };
+        for site in &function.returns {
+            out.push(ResponseValue {
+                range: site.range,
+                via,
+                value: evaluator.eval(file, site.value),
+                function: Some(id),
+            });
+        }
+    }
+    out.sort_by_key(|response| response.range.start());
+    out
 }
 
 /// Runs every enabled project check on one file.
 pub fn check_file(
     file: &SourceFile,
+    files: &[SourceFile],
     analysis: &FileAnalysis,
-    index: &ProjectIndex,
+    index: &ProjectIndex<'_>,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
     let checks: Vec<(Rule, ProjectCheck)> = selection
         .enabled()
         .filter_map(|rule| rule.checks().project.map(|check| (rule, check)))
         .collect();
-    check_with(file, analysis, index, &checks)
+    check_with(file, files, analysis, index, &checks)
 }
 
 fn check_with(
     file: &SourceFile,
+    files: &[SourceFile],
     analysis: &FileAnalysis,
-    index: &ProjectIndex,
+    index: &ProjectIndex<'_>,
     checks: &[(Rule, ProjectCheck)],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut evaluator = Evaluator::new(index);
+    let mut responses = None;
     for &(rule, check) in checks {
         let mut context = ProjectContext {
             file,
             analysis,
             index,
+            evaluator: &mut evaluator,
+            files,
+            responses: &mut responses,
             rule,
             diagnostics: Vec::new(),
         };
@@ -94,13 +211,13 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::source::FileId;
+    use crate::analyze::FileFacts;
 
-    fn panics(_: &mut ProjectContext<'_>) {
+    fn panics(_: &mut ProjectContext<'_, '_, '_>) {
         panic!("index lookup failed");
     }
 
-    fn reports(context: &mut ProjectContext<'_>) {
+    fn reports(context: &mut ProjectContext<'_, '_, '_>) {
         context.report(TextRange::default(), "still here");
     }
 
@@ -113,12 +230,15 @@ mod tests {
         );
         let analysis = FileAnalysis {
             diagnostics: Vec::new(),
+            facts: FileFacts::default(),
             too_deep: false,
         };
-        let index = ProjectIndex::default();
+        let index = ProjectIndex::build(&[Some(&analysis)]);
+        let files = [file.clone()];
         let out = crate::panic::quietly(|| {
             check_with(
                 &file,
+                &files,
                 &analysis,
                 &index,
                 &[(Rule::InternalError, panics), (Rule::SyntaxError, reports)],

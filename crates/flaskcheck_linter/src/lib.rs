@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod index;
 pub mod lint;
+pub mod module_name;
 mod panic;
 pub mod registry;
 pub mod rule_doc;

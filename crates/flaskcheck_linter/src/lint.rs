@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use flaskcheck_python::{parse_module, Position, TextRange};
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_module, FileAnalysis};
+use crate::analyze::{analyze_module, FileAnalysis, ModuleName};
 use crate::check::check_file;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::discover::{discover, DiscoverError, ExcludeSet};
 use crate::index::ProjectIndex;
+use crate::module_name::PackageCache;
 use crate::panic::{install_quiet_hook, panic_message, quietly};
 use crate::registry::Rule;
 use crate::selection::RuleSelection;
@@ -106,14 +107,22 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     let discovered = discover(&options.paths, &options.exclude, threads)?;
     timings.discover = started.elapsed();
 
+    let mut packages = PackageCache::default();
+    let module_names: Vec<ModuleName> = discovered
+        .files
+        .iter()
+        .map(|path| packages.module_name(path))
+        .collect();
+
     let started = Instant::now();
     let outcomes: Vec<FileOutcome> = discovered
         .files
         .par_iter()
+        .zip(module_names)
         .enumerate()
-        .map(|(index, path)| {
+        .map(|(index, (path, module_name))| {
             let id = FileId(u32::try_from(index).expect("fewer than 4 billion files"));
-            lint_file(id, path, &options.selection)
+            lint_file(id, path, module_name, &options.selection)
         })
         .collect();
     timings.files_wall = started.elapsed();
@@ -147,7 +156,9 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         .par_iter()
         .zip(analyses.par_iter())
         .map(|(file, analysis)| match analysis {
-            Some(analysis) => quietly(|| check_file(file, analysis, &index, &options.selection)),
+            Some(analysis) => {
+                quietly(|| check_file(file, &files, analysis, &index, &options.selection))
+            }
             None => Vec::new(),
         })
         .collect();
@@ -176,7 +187,12 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
     });
 }
 
-fn lint_file(id: FileId, path: &Path, selection: &RuleSelection) -> FileOutcome {
+fn lint_file(
+    id: FileId,
+    path: &Path,
+    module_name: ModuleName,
+    selection: &RuleSelection,
+) -> FileOutcome {
     let started = Instant::now();
     let (file, load_error) = SourceFile::load(id, path);
     let read = started.elapsed();
@@ -221,7 +237,7 @@ fn lint_file(id: FileId, path: &Path, selection: &RuleSelection) -> FileOutcome 
     let file = &outcome.file;
     let result = quietly(|| {
         catch_unwind(AssertUnwindSafe(|| {
-            analyze_module(file, parsed.module(), selection)
+            analyze_module(file, module_name, parsed.module(), selection)
         }))
     });
     match result {

@@ -46,6 +46,9 @@ macro_rules! define_rules {
 define_rules! {
     FC000 SyntaxError,
     FC002 InternalError,
+    FC101 ModelInResponse => model_in_response,
+    FC102 QueryResultInResponse => query_result_in_response,
+    FC103 SelectStar => select_star,
 }
 
 impl Rule {

@@ -1,11 +1,30 @@
-//! The file pass: one walk over a parsed module that calls the rules' `ast` checks on every
-//! statement and expression, and collects the facts the project index is built from.
+//! The file pass: one walk over a parsed module, in evaluation order, that
+//!
+//! - calls each enabled rule's `ast` check on every statement and expression;
+//! - follows local names through assignments, branches and loops (flow-sensitive: a name's term
+//!   is what was last assigned to it on the paths that reach the read);
+//! - records the file's [`FileFacts`]: imports, module-level bindings, classes (columns,
+//!   relationships, schema options), functions (decorators, what they return) and the calls that
+//!   put values into responses.
+//!
+//! Nothing here knows about other files. What an expression *means* (a model instance? request
+//! data?) is decided later by the project index, from the [`term`]s recorded here.
+
+mod class;
+mod expr;
+pub mod facts;
+pub mod term;
+mod walk;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use flaskcheck_python::ast::visitor::{walk_expr, walk_stmt, Visitor};
+use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{Expr, ModModule, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use facts::{Deferred, FileFacts, LocalId};
+pub use term::{Symbol, Term, TermId, Terms};
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::panic::panic_message;
@@ -27,18 +46,69 @@ pub enum Node<'a> {
     Expr(&'a Expr),
 }
 
+impl Ranged for Node<'_> {
+    fn range(&self) -> TextRange {
+        match self {
+            Node::Stmt(stmt) => stmt.range(),
+            Node::Expr(expr) => expr.range(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class(LocalId),
+    Function(LocalId),
+    /// A comprehension or lambda: its own names, reads fall through to the enclosing scope.
+    Nested,
+}
+
+/// Local names and the terms they hold at the current point of the walk.
+type Env = FxHashMap<Name, TermId>;
+
+#[derive(Debug)]
+struct Scope {
+    kind: ScopeKind,
+    env: Env,
+    /// The rest of the current block cannot run: a `return` or `raise` came first.
+    terminated: bool,
+}
+
+/// An enclosing `for` loop, for rules that look at what a loop iterates.
+#[derive(Debug, Clone)]
+pub struct LoopFrame {
+    /// The names the loop binds (`k, v` in `for k, v in data.items()`).
+    pub targets: Vec<Name>,
+    /// What the loop iterates.
+    pub iter: TermId,
+    /// Whether the iterable is a literal list, tuple or set of constants (an allow-list).
+    pub iter_is_literal: bool,
+    pub range: TextRange,
+}
+
 /// The state of the file pass, handed to each rule's `ast` check.
 pub struct Checker<'a> {
     pub file: &'a SourceFile,
+    pub facts: FileFacts,
     ast_checks: Vec<(Rule, AstCheck)>,
     diagnostics: Vec<Diagnostic>,
     depth: u32,
     too_deep: Option<TextRange>,
+    scopes: Vec<Scope>,
+    /// Names bound anywhere at module level, known before the walk so that a function can refer
+    /// to a module-level name defined below it.
+    module_names: FxHashSet<Name>,
+    loops: Vec<LoopFrame>,
+    /// The string of the bare-string statement being walked (a docstring or a string used as a
+    /// comment), so that rules about SQL strings can skip it.
+    docstring: Option<TextRange>,
 }
 
 /// What the file pass produced.
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
+    pub facts: FileFacts,
     /// Set when the module nests past [`MAX_NESTING`]: the AST must then be dropped with
     /// [`flaskcheck_python::ParsedModule::drop_deep`].
     pub too_deep: bool,
@@ -65,6 +135,46 @@ impl<'a> Checker<'a> {
         &self.file.text()[range]
     }
 
+    /// Leaves a record for the rule's `project` check.
+    pub fn defer(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        terms: Vec<TermId>,
+        note: impl Into<Box<str>>,
+    ) {
+        let function = self.current_function();
+        self.facts.deferred.push(Deferred {
+            rule,
+            range,
+            terms,
+            note: note.into(),
+            function,
+        });
+    }
+
+    /// The function (or method) being walked, if any.
+    pub fn current_function(&self) -> Option<LocalId> {
+        self.scopes.iter().rev().find_map(|scope| match scope.kind {
+            ScopeKind::Function(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// The enclosing `for` loops, innermost last.
+    pub fn loops(&self) -> &[LoopFrame] {
+        &self.loops
+    }
+
+    /// Whether `expr` is the string of a bare-string statement (a docstring).
+    pub fn is_docstring(&self, expr: &Expr) -> bool {
+        self.docstring == Some(expr.range())
+    }
+
+    pub fn terms(&self) -> &Terms {
+        &self.facts.terms
+    }
+
     fn run_ast_checks(&mut self, node: Node<'_>) {
         let mut index = 0;
         while index < self.ast_checks.len() {
@@ -72,11 +182,7 @@ impl<'a> Checker<'a> {
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| check(self, node))) {
                 // The rule is broken on this file: report it once and stop calling it here.
                 self.ast_checks.remove(index);
-                let range = match node {
-                    Node::Stmt(stmt) => stmt.range(),
-                    Node::Expr(expr) => expr.range(),
-                };
-                self.report_internal_error(rule, range, &panic_message(&*payload));
+                self.report_internal_error(rule, node.range(), &panic_message(&*payload));
                 continue;
             }
             index += 1;
@@ -94,29 +200,8 @@ impl<'a> Checker<'a> {
         )
         .help = Some("this is a bug in flaskcheck; the other rules still checked this file".into());
     }
-}
 
-impl<'a, 'ast> Visitor<'ast> for Checker<'a> {
-    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
-        if !self.enter(stmt.range()) {
-            return;
-        }
-        self.run_ast_checks(Node::Stmt(stmt));
-        walk_stmt(self, stmt);
-        self.depth -= 1;
-    }
-
-    fn visit_expr(&mut self, expr: &'ast Expr) {
-        if !self.enter(expr.range()) {
-            return;
-        }
-        self.run_ast_checks(Node::Expr(expr));
-        walk_expr(self, expr);
-        self.depth -= 1;
-    }
-}
-
-impl Checker<'_> {
+    /// Enters one level of nesting; `false` (and the file marked) past [`MAX_NESTING`].
     fn enter(&mut self, range: TextRange) -> bool {
         if self.depth >= MAX_NESTING {
             self.too_deep.get_or_insert(range);
@@ -125,11 +210,23 @@ impl Checker<'_> {
         self.depth += 1;
         true
     }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+}
+
+/// The qualified module name of a file: `pkg/sub/mod.py` is `pkg.sub.mod` when `pkg` and `sub`
+/// hold an `__init__.py`; a file outside any package is named by its stem.
+pub struct ModuleName {
+    pub name: Symbol,
+    pub is_package: bool,
 }
 
 /// Runs the file pass over one parsed module.
 pub fn analyze_module(
     file: &SourceFile,
+    module_name: ModuleName,
     module: &ModModule,
     selection: &RuleSelection,
 ) -> FileAnalysis {
@@ -137,22 +234,36 @@ pub fn analyze_module(
         .enabled()
         .filter_map(|rule| rule.checks().ast.map(|check| (rule, check)))
         .collect();
-    analyze_with(file, module, ast_checks)
+    analyze_with(file, module_name, module, ast_checks)
 }
 
 fn analyze_with(
     file: &SourceFile,
+    module_name: ModuleName,
     module: &ModModule,
     ast_checks: Vec<(Rule, AstCheck)>,
 ) -> FileAnalysis {
     let mut checker = Checker {
         file,
+        facts: FileFacts {
+            module: module_name.name,
+            is_package: module_name.is_package,
+            ..FileFacts::default()
+        },
         ast_checks,
         diagnostics: Vec::new(),
         depth: 0,
         too_deep: None,
+        scopes: vec![Scope {
+            kind: ScopeKind::Module,
+            env: Env::default(),
+            terminated: false,
+        }],
+        module_names: walk::module_level_names(&module.body),
+        loops: Vec::new(),
+        docstring: None,
     };
-    checker.visit_body(&module.body);
+    checker.walk_body(&module.body);
     let too_deep = checker.too_deep;
     let mut diagnostics = checker.diagnostics;
     if let Some(range) = too_deep {
@@ -167,6 +278,7 @@ fn analyze_with(
     }
     FileAnalysis {
         diagnostics,
+        facts: checker.facts,
         too_deep: too_deep.is_some(),
     }
 }
@@ -201,6 +313,10 @@ mod tests {
         let analysis = crate::panic::quietly(|| {
             analyze_with(
                 &file,
+                ModuleName {
+                    name: "x".into(),
+                    is_package: false,
+                },
                 parsed.module(),
                 vec![
                     (Rule::InternalError, panics_on_calls),

@@ -1,13 +1,473 @@
 //! The project index: every file's facts merged, so that rules can answer questions that span
-//! files (is this class a model, what does this function return).
+//! files. Which classes are models (by their bases, through imports and aliases, whatever the
+//! `SQLAlchemy()` object is called), which are schemas, what relationships point where, which
+//! functions are views, and, through the [`Evaluator`], what any recorded term holds.
 
-use crate::analyze::FileAnalysis;
+mod classify;
+mod eval;
+mod external;
+mod value;
 
-#[derive(Debug, Default)]
-pub struct ProjectIndex {}
+use rustc_hash::FxHashMap;
 
-impl ProjectIndex {
-    pub fn build(_files: &[Option<&FileAnalysis>]) -> Self {
-        ProjectIndex {}
+pub use classify::ClassFlags;
+pub use eval::{Evaluator, SUMMARY_DEPTH};
+pub use value::{Fact, Kind, Origin, Value};
+
+use crate::analyze::facts::{
+    ClassFacts, Column, FunctionFacts, LocalId, Relationship, RelationshipTarget,
+};
+use crate::analyze::{FileAnalysis, FileFacts, Term, TermId};
+use crate::source::FileId;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassId(pub u32);
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncId(pub u32);
+
+/// A relationship attribute with its target class resolved.
+#[derive(Clone, Debug)]
+pub struct ResolvedRelationship {
+    pub name: Box<str>,
+    pub target: Option<ClassId>,
+    pub scalar: bool,
+    pub dynamic: bool,
+    /// Where it is declared (for a backref: the relationship that declares it).
+    pub file: FileId,
+    pub range: flaskcheck_python::TextRange,
+}
+
+/// What the index knows of a function beyond its facts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ViewInfo {
+    /// A view: a decorated route, a registered view function, or an HTTP method of a
+    /// `MethodView`/`Resource` class.
+    pub is_route: bool,
+    /// A method of a Flask-RESTful/RESTX `Resource`, whose return value is serialized as JSON.
+    pub is_resource_method: bool,
+    /// An `@errorhandler` function: its return is a response too.
+    pub is_error_handler: bool,
+    /// Its return value goes through a serializer declared by a decorator (`@marshal_with`,
+    /// `@blp.response(200, Schema)`, `method_decorators = [marshal_with(...)]`).
+    pub serialized_by_decorator: bool,
+}
+
+pub struct ProjectIndex<'a> {
+    files: Vec<Option<&'a FileFacts>>,
+    modules: FxHashMap<&'a str, FileId>,
+    class_offsets: Vec<u32>,
+    function_offsets: Vec<u32>,
+    classes: Vec<(FileId, LocalId)>,
+    functions: Vec<(FileId, LocalId)>,
+    classes_by_qualname: FxHashMap<&'a str, ClassId>,
+    classes_by_name: FxHashMap<&'a str, Vec<ClassId>>,
+    functions_by_qualname: FxHashMap<&'a str, FuncId>,
+    class_flags: Vec<ClassFlags>,
+    /// Project ancestors of each class, nearest first.
+    ancestors: Vec<Vec<ClassId>>,
+    relationships: Vec<Vec<ResolvedRelationship>>,
+    views: Vec<ViewInfo>,
+    user_loaders: Vec<FuncId>,
+}
+
+impl<'a> ProjectIndex<'a> {
+    pub fn build(files: &[Option<&'a FileAnalysis>]) -> Self {
+        let mut index = ProjectIndex {
+            files: files.iter().map(|f| f.map(|a| &a.facts)).collect(),
+            modules: FxHashMap::default(),
+            class_offsets: Vec::with_capacity(files.len()),
+            function_offsets: Vec::with_capacity(files.len()),
+            classes: Vec::new(),
+            functions: Vec::new(),
+            classes_by_qualname: FxHashMap::default(),
+            classes_by_name: FxHashMap::default(),
+            functions_by_qualname: FxHashMap::default(),
+            class_flags: Vec::new(),
+            ancestors: Vec::new(),
+            relationships: Vec::new(),
+            views: Vec::new(),
+            user_loaders: Vec::new(),
+        };
+        index.register();
+        let (flags, ancestors) = classify::classify_all(&index);
+        index.class_flags = flags;
+        index.ancestors = ancestors;
+        index.relationships = index.resolve_relationships();
+        index.views = index.find_views();
+        index
     }
+
+    /// Files, modules, classes and functions by name. Files come in path order, so where two
+    /// files claim one name the first path wins, the same on every run.
+    fn register(&mut self) {
+        for (file_index, facts) in self.files.clone().into_iter().enumerate() {
+            let file = FileId(file_index as u32);
+            self.class_offsets.push(self.classes.len() as u32);
+            self.function_offsets.push(self.functions.len() as u32);
+            let Some(facts) = facts else { continue };
+            self.modules.entry(&facts.module).or_insert(file);
+            for (local, class) in facts.classes.iter().enumerate() {
+                let id = ClassId(self.classes.len() as u32);
+                self.classes.push((file, local as LocalId));
+                self.classes_by_qualname
+                    .entry(&class.qualname)
+                    .or_insert(id);
+                self.classes_by_name
+                    .entry(&class.name)
+                    .or_default()
+                    .push(id);
+            }
+            for (local, function) in facts.functions.iter().enumerate() {
+                let id = FuncId(self.functions.len() as u32);
+                self.functions.push((file, local as LocalId));
+                self.functions_by_qualname
+                    .entry(&function.qualname)
+                    .or_insert(id);
+            }
+            for &loader in &facts.user_loaders {
+                self.user_loaders.push(self.function_id(file, loader));
+            }
+        }
+    }
+
+    pub fn facts(&self, file: FileId) -> Option<&'a FileFacts> {
+        self.files.get(file.index()).copied().flatten()
+    }
+
+    pub fn module(&self, name: &str) -> Option<FileId> {
+        self.modules.get(name).copied()
+    }
+
+    pub fn class_id(&self, file: FileId, local: LocalId) -> ClassId {
+        ClassId(self.class_offsets[file.index()] + local)
+    }
+
+    pub fn function_id(&self, file: FileId, local: LocalId) -> FuncId {
+        FuncId(self.function_offsets[file.index()] + local)
+    }
+
+    pub fn class_by_qualname(&self, qualname: &str) -> Option<ClassId> {
+        self.classes_by_qualname.get(qualname).copied()
+    }
+
+    pub fn function_by_qualname(&self, qualname: &str) -> Option<FuncId> {
+        self.functions_by_qualname.get(qualname).copied()
+    }
+
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    pub fn class_file(&self, id: ClassId) -> FileId {
+        self.classes[id.0 as usize].0
+    }
+
+    pub fn class(&self, id: ClassId) -> &'a ClassFacts {
+        let (file, local) = self.classes[id.0 as usize];
+        &self
+            .facts(file)
+            .expect("classes come from analyzed files")
+            .classes[local as usize]
+    }
+
+    pub fn function_file(&self, id: FuncId) -> FileId {
+        self.functions[id.0 as usize].0
+    }
+
+    pub fn function(&self, id: FuncId) -> &'a FunctionFacts {
+        let (file, local) = self.functions[id.0 as usize];
+        &self
+            .facts(file)
+            .expect("functions come from analyzed files")
+            .functions[local as usize]
+    }
+
+    pub fn flags(&self, id: ClassId) -> ClassFlags {
+        self.class_flags
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn is_model(&self, id: ClassId) -> bool {
+        self.flags(id).model
+    }
+
+    /// The class and its project ancestors, nearest first.
+    pub fn lineage(&self, id: ClassId) -> impl Iterator<Item = ClassId> + '_ {
+        std::iter::once(id).chain(
+            self.ancestors
+                .get(id.0 as usize)
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
+    }
+
+    pub fn user_loaders(&self) -> &[FuncId] {
+        &self.user_loaders
+    }
+
+    pub fn view(&self, id: FuncId) -> ViewInfo {
+        self.views.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// A method of the class or of its nearest ancestor that defines it.
+    pub fn method(&self, class: ClassId, name: &str) -> Option<FuncId> {
+        self.lineage(class).find_map(|id| {
+            let facts = self.class(id);
+            facts
+                .methods
+                .iter()
+                .find(|(method, _)| method.as_str() == name)
+                .map(|&(_, local)| self.function_id(self.class_file(id), local))
+        })
+    }
+
+    /// A relationship attribute of the class, its ancestors, or a backref declared elsewhere.
+    pub fn relationship(&self, class: ClassId, name: &str) -> Option<&ResolvedRelationship> {
+        self.lineage(class).find_map(|id| {
+            self.relationships
+                .get(id.0 as usize)?
+                .iter()
+                .find(|relationship| &*relationship.name == name)
+        })
+    }
+
+    /// The relationships declared on the class itself (not inherited, without backrefs).
+    pub fn declared_relationships(&self, class: ClassId) -> &'a [Relationship] {
+        &self.class(class).relationships
+    }
+
+    /// Every column of the class and its ancestors.
+    pub fn columns(&self, class: ClassId) -> impl Iterator<Item = (ClassId, &'a Column)> + '_ {
+        self.lineage(class).flat_map(move |id| {
+            self.class(id)
+                .columns
+                .iter()
+                .map(move |column| (id, column))
+        })
+    }
+
+    pub fn classes_named(&self, name: &str) -> &[ClassId] {
+        self.classes_by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Finds the class a relationship's string names: `"Post"` or `"blog.models.Post"`, the one in
+    /// the same file first.
+    pub fn class_named_from(&self, name: &str, from: FileId) -> Option<ClassId> {
+        if let Some(id) = self.class_by_qualname(name) {
+            return Some(id);
+        }
+        let simple = name.rsplit('.').next().unwrap_or(name);
+        let candidates = self.classes_named(simple);
+        candidates
+            .iter()
+            .copied()
+            .find(|&id| self.class_file(id) == from && self.is_model(id))
+            .or_else(|| candidates.iter().copied().find(|&id| self.is_model(id)))
+            .or_else(|| candidates.first().copied())
+    }
+
+    fn resolve_relationships(&self) -> Vec<Vec<ResolvedRelationship>> {
+        let mut resolved: Vec<Vec<ResolvedRelationship>> = vec![Vec::new(); self.classes.len()];
+        let mut evaluator = Evaluator::new(self);
+        for class_index in 0..self.classes.len() {
+            let id = ClassId(class_index as u32);
+            let file = self.class_file(id);
+            for relationship in &self.class(id).relationships {
+                let target = match &relationship.target {
+                    Some(RelationshipTarget::Name(name)) => self.class_named_from(name, file),
+                    Some(RelationshipTarget::Term(term)) => evaluator
+                        .eval(file, *term)
+                        .iter()
+                        .find_map(|fact| match fact.kind {
+                            Kind::Class(target) => Some(target),
+                            _ => None,
+                        }),
+                    None => None,
+                };
+                resolved[class_index].push(ResolvedRelationship {
+                    name: relationship.name.as_str().into(),
+                    target,
+                    scalar: relationship.scalar,
+                    dynamic: relationship.dynamic,
+                    file,
+                    range: relationship.range,
+                });
+                if let (Some(backref), Some(target)) = (&relationship.backref, target) {
+                    resolved[target.0 as usize].push(ResolvedRelationship {
+                        name: backref.clone(),
+                        target: Some(id),
+                        scalar: !relationship.scalar,
+                        dynamic: false,
+                        file,
+                        range: relationship.range,
+                    });
+                }
+            }
+        }
+        resolved
+    }
+
+    fn find_views(&self) -> Vec<ViewInfo> {
+        let mut views = vec![ViewInfo::default(); self.functions.len()];
+        let mut view_classes: Vec<ClassId> = (0..self.classes.len() as u32)
+            .map(ClassId)
+            .filter(|&id| self.flags(id).view)
+            .collect();
+        let mut evaluator = Evaluator::new(self);
+        for (file_index, facts) in self.files.iter().enumerate() {
+            let Some(facts) = facts else { continue };
+            let file = FileId(file_index as u32);
+            for &rule in &facts.url_rules {
+                for fact in evaluator.eval(file, rule).iter() {
+                    match &fact.kind {
+                        Kind::Function(function) | Kind::BoundMethod(function) => {
+                            views[function.0 as usize].is_route = true;
+                        }
+                        Kind::Class(class) => view_classes.push(*class),
+                        _ => {}
+                    }
+                }
+                // `UserAPI.as_view("users")`: the class whose methods are the views.
+                if let Term::Call(call) = facts.terms.get(rule) {
+                    for fact in evaluator.eval(file, call.callee).iter() {
+                        if let Kind::Method(receiver, name) = &fact.kind {
+                            if let (Kind::Class(class), "as_view") = (&receiver.kind, &**name) {
+                                view_classes.push(*class);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        view_classes.sort_unstable();
+        view_classes.dedup();
+        for class in view_classes {
+            let facts = self.class(class);
+            let file = self.class_file(class);
+            let resource = self.flags(class).resource;
+            let serialized = self.class_declares_serializer(class);
+            for (name, local) in &facts.methods {
+                if HTTP_METHODS.contains(&name.as_str()) {
+                    let view = &mut views[self.function_id(file, *local).0 as usize];
+                    view.is_route = true;
+                    view.is_resource_method |= resource;
+                    view.serialized_by_decorator |= serialized;
+                }
+            }
+        }
+        for (index, view) in views.iter_mut().enumerate() {
+            let function = self.function(FuncId(index as u32));
+            for decorator in &function.decorators {
+                if is_route_decorator(decorator) {
+                    view.is_route = true;
+                }
+                if matches!(decorator.name.as_str(), "errorhandler" | "app_errorhandler") {
+                    view.is_error_handler = true;
+                }
+                if is_serializing_decorator(decorator) {
+                    view.serialized_by_decorator = true;
+                }
+            }
+        }
+        views
+    }
+
+    /// `method_decorators = [marshal_with(fields)]` (or `decorators = [...]`) on a view class or
+    /// one of its ancestors.
+    fn class_declares_serializer(&self, class: ClassId) -> bool {
+        self.lineage(class).any(|id| {
+            self.class(id).attributes.iter().any(|(name, term, _)| {
+                matches!(name.as_str(), "method_decorators" | "decorators")
+                    && self.term_mentions(self.class_file(id), *term, SERIALIZING_DECORATORS)
+            })
+        })
+    }
+
+    /// Whether a term mentions, anywhere in it, a global whose last name is one of `names`.
+    pub fn term_mentions(&self, file: FileId, term: TermId, names: &[&str]) -> bool {
+        let Some(facts) = self.facts(file) else {
+            return false;
+        };
+        mentions(&facts.terms, term, names, 8)
+    }
+}
+
+pub(crate) const HTTP_METHODS: &[&str] =
+    &["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// `@app.route("/x")`, `@bp.get("/x")`, `@expose("/x")` (Flask-AppBuilder).
+fn is_route_decorator(decorator: &crate::analyze::facts::Decorator) -> bool {
+    if !decorator.is_call {
+        return false;
+    }
+    let first_is_path = decorator
+        .str_args
+        .first()
+        .and_then(Option::as_deref)
+        .is_some_and(|path| path.starts_with('/') || path.is_empty());
+    match decorator.name.as_str() {
+        "route" => decorator.path.contains('.') || first_is_path,
+        "get" | "post" | "put" | "patch" | "delete" => {
+            decorator.path.contains('.') && first_is_path
+        }
+        "expose" | "expose_api" => first_is_path,
+        _ => false,
+    }
+}
+
+/// Decorators that serialize what the view returns through a declared schema or field set.
+const SERIALIZING_DECORATORS: &[&str] = &[
+    "marshal_with",
+    "marshal_list_with",
+    "marshal_with_field",
+    "output",
+    "responds",
+    "dump_with",
+    "serialize_with",
+];
+
+fn is_serializing_decorator(decorator: &crate::analyze::facts::Decorator) -> bool {
+    match decorator.name.as_str() {
+        name if SERIALIZING_DECORATORS.contains(&name) => true,
+        // flask-smorest `@blp.response(200, UserSchema)`; flask-restx `@ns.response(200, "OK")` is
+        // documentation only, and its second argument is a string.
+        "response" => {
+            decorator.args.len() >= 2 && decorator.str_args.get(1).is_some_and(Option::is_none)
+                || decorator.keywords.iter().any(|k| k.as_str() == "schema")
+        }
+        _ => false,
+    }
+}
+
+fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget: u32) -> bool {
+    if budget == 0 {
+        return false;
+    }
+    let budget = budget - 1;
+    match terms.get(term) {
+        Term::Global(symbol) => names.contains(&symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Attr(inner, name) => {
+            names.contains(&name.as_str()) || mentions(terms, *inner, names, budget)
+        }
+        Term::Call(call) => {
+            mentions(terms, call.callee, names, budget)
+                || call
+                    .args
+                    .iter()
+                    .any(|&arg| mentions(terms, arg, names, budget))
+        }
+        Term::Container(items) | Term::Union(items) => items
+            .iter()
+            .any(|&item| mentions(terms, item, names, budget)),
+        _ => false,
+    }
+}
+
+/// The symbol's last name: `jsonify` for `flask.jsonify`.
+pub(crate) fn last_segment(symbol: &str) -> &str {
+    symbol.rsplit('.').next().unwrap_or(symbol)
 }

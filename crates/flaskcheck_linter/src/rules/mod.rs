@@ -6,11 +6,16 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+pub(crate) mod model_in_response;
+mod model_leak;
+pub(crate) mod query_result_in_response;
+pub(crate) mod select_star;
+
 use crate::analyze::{Checker, Node};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
-pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_>);
+pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_, '_, '_>);
 
 #[derive(Clone, Copy)]
 pub(crate) struct RuleChecks {

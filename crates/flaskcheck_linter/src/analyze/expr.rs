@@ -1,0 +1,278 @@
+//! Expressions to terms. Pure with respect to the environment: computing a term binds nothing
+//! (comprehension targets are bound in a scope of their own and dropped).
+
+use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
+use flaskcheck_python::Ranged;
+
+use super::term::{CallTerm, Key, TermId};
+use super::{Checker, Env, Scope, ScopeKind};
+
+impl Checker<'_> {
+    /// The term for what `expr` holds at this point of the walk.
+    pub fn term(&mut self, expr: &Expr) -> TermId {
+        if !self.enter(expr.range()) {
+            return TermId::UNKNOWN;
+        }
+        let term = self.term_inner(expr);
+        self.leave();
+        term
+    }
+
+    fn term_inner(&mut self, expr: &Expr) -> TermId {
+        match expr {
+            Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => TermId::CONST,
+            Expr::Name(name) => self.name_term(&name.id),
+            Expr::Attribute(attr) => {
+                let value = self.term(&attr.value);
+                self.facts.terms.attr(value, &attr.attr.id)
+            }
+            Expr::Call(call) => self.call_term(call),
+            Expr::Subscript(subscript) => {
+                let value = self.term(&subscript.value);
+                let key = match &*subscript.slice {
+                    Expr::StringLiteral(s) => Key::Str(s.value.to_str().into()),
+                    Expr::NumberLiteral(ast::ExprNumberLiteral {
+                        value: Number::Int(int),
+                        ..
+                    }) => Key::Int(int.as_i64().unwrap_or(i64::MAX)),
+                    Expr::UnaryOp(ast::ExprUnaryOp {
+                        op: ast::UnaryOp::USub,
+                        operand,
+                        ..
+                    }) => match &**operand {
+                        Expr::NumberLiteral(ast::ExprNumberLiteral {
+                            value: Number::Int(int),
+                            ..
+                        }) => Key::Int(-int.as_i64().unwrap_or(0)),
+                        _ => Key::Slice,
+                    },
+                    Expr::Slice(_) => Key::Slice,
+                    other => Key::Dynamic(self.term(other)),
+                };
+                self.facts.terms.subscript(value, key)
+            }
+            Expr::Dict(dict) => {
+                let mut items = Vec::with_capacity(dict.items.len());
+                for item in &dict.items {
+                    if let Some(key) = &item.key {
+                        items.push(self.term(key));
+                    }
+                    items.push(self.term(&item.value));
+                }
+                self.facts.terms.container(items)
+            }
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                let items: Vec<TermId> = elts.iter().map(|elt| self.term(elt)).collect();
+                self.facts.terms.container(items)
+            }
+            Expr::ListComp(comp) => self.comprehension_term(&comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.comprehension_term(&comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.comprehension_term(&comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => match &comp.key {
+                Some(key) => self.comprehension_term(&comp.generators, &[key, &comp.value]),
+                None => self.comprehension_term(&comp.generators, &[&comp.value]),
+            },
+            Expr::BinOp(binop) => {
+                let left = self.term(&binop.left);
+                let right = self.term(&binop.right);
+                let stringy = is_string_expr(&binop.left) || is_string_expr(&binop.right);
+                match binop.op {
+                    Operator::Mod if is_string_expr(&binop.left) => {
+                        let parts = self.format_operands(&binop.right, right);
+                        self.facts.terms.format(std::iter::once(left).chain(parts))
+                    }
+                    Operator::Add if stringy => self.facts.terms.format([left, right]),
+                    Operator::Add | Operator::BitOr => self.facts.terms.union([left, right]),
+                    _ if left == TermId::CONST && right == TermId::CONST => TermId::CONST,
+                    _ => TermId::UNKNOWN,
+                }
+            }
+            Expr::BoolOp(boolop) => {
+                let values: Vec<TermId> = boolop.values.iter().map(|v| self.term(v)).collect();
+                self.facts.terms.union(values)
+            }
+            Expr::If(ifexp) => {
+                let body = self.term(&ifexp.body);
+                let orelse = self.term(&ifexp.orelse);
+                self.facts.terms.union([body, orelse])
+            }
+            Expr::Compare(_) => TermId::CONST,
+            Expr::UnaryOp(unary) => match self.term(&unary.operand) {
+                TermId::CONST => TermId::CONST,
+                _ => TermId::UNKNOWN,
+            },
+            Expr::Await(await_) => self.term(&await_.value),
+            Expr::Starred(starred) => self.term(&starred.value),
+            Expr::Named(named) => self.term(&named.value),
+            Expr::FString(fstring) => {
+                let mut parts = vec![TermId::CONST];
+                for part in fstring.value.iter() {
+                    if let ast::FStringPart::FString(f) = part {
+                        for element in f.elements.interpolations() {
+                            parts.push(self.term(&element.expression));
+                        }
+                    }
+                }
+                self.facts.terms.format(parts)
+            }
+            Expr::Lambda(_)
+            | Expr::Yield(_)
+            | Expr::YieldFrom(_)
+            | Expr::TString(_)
+            | Expr::Slice(_)
+            | Expr::IpyEscapeCommand(_) => TermId::UNKNOWN,
+        }
+    }
+
+    /// The right operand of `"..." % operand`: a tuple's items, a dict's values, or itself.
+    fn format_operands(&mut self, expr: &Expr, term: TermId) -> Vec<TermId> {
+        match expr {
+            Expr::Tuple(tuple) => tuple.elts.iter().map(|elt| self.term(elt)).collect(),
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .map(|item| self.term(&item.value))
+                .collect(),
+            _ => vec![term],
+        }
+    }
+
+    fn call_term(&mut self, call: &ast::ExprCall) -> TermId {
+        // `"...".format(...)` and `"sep".join(parts)` build strings.
+        if let Expr::Attribute(attr) = &*call.func {
+            if is_string_expr(&attr.value) {
+                match attr.attr.id.as_str() {
+                    "format" | "format_map" | "join" => {
+                        let mut parts = vec![self.term(&attr.value)];
+                        for arg in &call.arguments.args {
+                            parts.push(self.term(arg));
+                        }
+                        for keyword in &call.arguments.keywords {
+                            parts.push(self.term(&keyword.value));
+                        }
+                        return self.facts.terms.format(parts);
+                    }
+                    _ => return TermId::CONST,
+                }
+            }
+        }
+        let callee = self.term(&call.func);
+        if !callee.is_interesting() {
+            return TermId::UNKNOWN;
+        }
+        let mut args = Vec::new();
+        let mut unpacked = Vec::new();
+        for arg in &call.arguments.args {
+            match arg {
+                Expr::Starred(starred) => unpacked.push(self.term(&starred.value)),
+                _ => args.push(self.term(arg)),
+            }
+        }
+        let mut keywords = Vec::new();
+        for keyword in &call.arguments.keywords {
+            let value = self.term(&keyword.value);
+            match &keyword.arg {
+                Some(name) => keywords.push((name.id.clone(), value)),
+                None => unpacked.push(value),
+            }
+        }
+        self.facts.terms.call(CallTerm {
+            callee,
+            args: args.into_boxed_slice(),
+            keywords: keywords.into_boxed_slice(),
+            unpacked: unpacked.into_boxed_slice(),
+            range: call.range(),
+        })
+    }
+
+    /// `[f(x) for x in xs if ...]`: a collection of what the element expression gives for each
+    /// element. Filtering the keys by membership in a fixed collection (`if k in ALLOWED`) makes
+    /// it an allow-listed collection.
+    fn comprehension_term(
+        &mut self,
+        generators: &[ast::Comprehension],
+        elements: &[&Expr],
+    ) -> TermId {
+        let mut pushed = false;
+        let mut allow_listed = false;
+        for (index, generator) in generators.iter().enumerate() {
+            let iter = self.term(&generator.iter);
+            let element = self.facts.terms.element(iter);
+            if index == 0 {
+                self.scopes.push(Scope {
+                    kind: ScopeKind::Nested,
+                    env: Env::default(),
+                    terminated: false,
+                });
+                pushed = true;
+            }
+            self.bind_target(&generator.target, element);
+            let targets = target_name_set(&generator.target);
+            allow_listed |= generator
+                .ifs
+                .iter()
+                .any(|condition| is_membership_filter(condition, &targets));
+        }
+        let items: Vec<TermId> = elements.iter().map(|element| self.term(element)).collect();
+        if pushed {
+            self.scopes.pop();
+        }
+        let item = self.facts.terms.container(items);
+        let item = if elements.len() == 1 {
+            items_single(&self.facts.terms, item)
+        } else {
+            item
+        };
+        let collected = self.facts.terms.collect(item);
+        if allow_listed {
+            self.facts.terms.allow_listed(collected)
+        } else {
+            collected
+        }
+    }
+}
+
+/// A single-element container of one item is that item (for list comprehensions).
+fn items_single(terms: &super::term::Terms, item: TermId) -> TermId {
+    match terms.get(item) {
+        super::term::Term::Container(items) if items.len() == 1 => items[0],
+        _ => item,
+    }
+}
+
+fn target_name_set(target: &Expr) -> Vec<&str> {
+    match target {
+        Expr::Name(name) => vec![name.id.as_str()],
+        Expr::Tuple(tuple) => tuple.elts.iter().flat_map(target_name_set).collect(),
+        Expr::List(list) => list.elts.iter().flat_map(target_name_set).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `k in ALLOWED` (possibly inside an `and`), where `k` is a loop target.
+pub(crate) fn is_membership_filter(condition: &Expr, targets: &[&str]) -> bool {
+    match condition {
+        Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => boolop
+            .values
+            .iter()
+            .any(|value| is_membership_filter(value, targets)),
+        Expr::Compare(compare) => {
+            compare.ops.len() == 1
+                && compare.ops[0] == CmpOp::In
+                && matches!(&*compare.left, Expr::Name(name) if targets.contains(&name.id.as_str()))
+        }
+        _ => false,
+    }
+}
+
+/// A string literal or f-string (the left side of `%` formatting, one side of `+`).
+pub(crate) fn is_string_expr(expr: &Expr) -> bool {
+    matches!(expr, Expr::StringLiteral(_) | Expr::FString(_))
+}

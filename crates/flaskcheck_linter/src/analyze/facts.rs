@@ -1,0 +1,187 @@
+//! What the file pass keeps of a file once its AST is dropped: the facts the project index is
+//! built from, and the places where values reach something a rule cares about.
+
+use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::TextRange;
+
+use super::term::{Symbol, TermId, Terms};
+use crate::registry::Rule;
+
+/// Index of a class or function within its file's facts.
+pub type LocalId = u32;
+
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// The module's qualified name (`blog.api.users`; `blog.api` for `blog/api/__init__.py`).
+    pub module: Symbol,
+    pub is_package: bool,
+    pub terms: Terms,
+    /// Names bound by module-level imports: local name → qualified target.
+    pub imports: Vec<(Name, Symbol)>,
+    /// Modules whose names `from m import *` brings in.
+    pub star_imports: Vec<Symbol>,
+    /// Module-level assignments: name → every value assigned to it, as one union.
+    pub globals: Vec<GlobalBinding>,
+    pub classes: Vec<ClassFacts>,
+    pub functions: Vec<FunctionFacts>,
+    /// Calls that put a value into an HTTP response (other than a view's `return`).
+    pub responses: Vec<ResponseSink>,
+    /// `add_url_rule(..., view_func=f)`, `api.add_resource(R, ...)`: the view registered.
+    pub url_rules: Vec<TermId>,
+    /// Functions decorated with `@login_manager.user_loader` (what `current_user` is).
+    pub user_loaders: Vec<LocalId>,
+    /// Rule-specific records for the project pass.
+    pub deferred: Vec<Deferred>,
+}
+
+#[derive(Debug)]
+pub struct GlobalBinding {
+    pub name: Name,
+    pub value: TermId,
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// `jsonify(...)`, `flask.json.jsonify(...)`
+    Jsonify,
+    /// `make_response(...)`
+    MakeResponse,
+    /// `Response(...)`, `current_app.response_class(...)`
+    ResponseObject,
+    /// `self.response(...)` in a Flask-AppBuilder API class (the class is checked in the index)
+    AppBuilderResponse { class: LocalId },
+}
+
+/// A call that turns a value into a response body.
+#[derive(Debug)]
+pub struct ResponseSink {
+    pub kind: ResponseKind,
+    pub range: TextRange,
+    /// Everything the call serializes, as one term (its arguments and keywords).
+    pub value: TermId,
+    /// The function the call is in.
+    pub function: Option<LocalId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decorator {
+    pub range: TextRange,
+    /// The decorator expression without its call: `bp.route`, `marshal_with`, `login_required`.
+    pub callee: TermId,
+    /// Its last name segment (`route`, `marshal_with`), for matching when it cannot be resolved.
+    pub name: Name,
+    /// The decorator's dotted source text without arguments (`bp.route`).
+    pub path: Box<str>,
+    pub is_call: bool,
+    pub args: Vec<TermId>,
+    /// String literal arguments by position (`None` for non-literals).
+    pub str_args: Vec<Option<Box<str>>>,
+    pub keywords: Vec<Name>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    Function,
+    Method,
+    ClassMethod,
+    StaticMethod,
+    Property,
+}
+
+#[derive(Debug)]
+pub struct FunctionFacts {
+    pub name: Name,
+    pub qualname: Symbol,
+    /// The `def name` identifier.
+    pub name_range: TextRange,
+    pub range: TextRange,
+    pub kind: FunctionKind,
+    /// The class this is a method of.
+    pub class: Option<LocalId>,
+    /// The function this one is nested in.
+    pub parent: Option<LocalId>,
+    pub decorators: Vec<Decorator>,
+    /// Parameter names, `self`/`cls` excluded (indices match [`super::term::Term::Param`]).
+    pub params: Vec<Name>,
+    pub returns: Vec<ReturnSite>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnSite {
+    /// The returned expression.
+    pub range: TextRange,
+    pub value: TermId,
+}
+
+#[derive(Debug)]
+pub struct ClassFacts {
+    pub name: Name,
+    pub qualname: Symbol,
+    pub name_range: TextRange,
+    pub bases: Vec<TermId>,
+    /// Class keywords (`table=True` for SQLModel, `metaclass=...`).
+    pub keywords: Vec<(Name, TermId)>,
+    pub keyword_true: Vec<Name>,
+    pub decorators: Vec<Decorator>,
+    pub columns: Vec<Column>,
+    pub relationships: Vec<Relationship>,
+    pub methods: Vec<(Name, LocalId)>,
+    /// Other class-level assignments (`method_decorators = [...]`, `__abstract__ = True`).
+    pub attributes: Vec<(Name, TermId, TextRange)>,
+    pub tablename: Option<Box<str>>,
+    pub is_abstract: bool,
+    /// The nested `class Meta` / `class Config` of a schema, and pydantic's `model_config`.
+    pub meta: SchemaMeta,
+}
+
+#[derive(Debug, Default)]
+pub struct SchemaMeta {
+    /// `Meta.model`
+    pub model: Option<TermId>,
+    /// `Meta.fields`
+    pub fields: Option<Vec<Box<str>>>,
+    /// `Meta.exclude`
+    pub exclude: Option<Vec<Box<str>>>,
+    /// pydantic `orm_mode = True` / `from_attributes=True`
+    pub from_attributes: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: Name,
+    pub range: TextRange,
+    /// The target of `ForeignKey("users.id")` (`users.id`), when the column has one.
+    pub foreign_key: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relationship {
+    pub name: Name,
+    pub range: TextRange,
+    /// The related class, as written: `"Post"`, `Post`, `"app.models.Post"`, or from `Mapped[...]`.
+    pub target: Option<RelationshipTarget>,
+    /// `uselist=False` or a scalar `Mapped["User"]`: one instance rather than a list.
+    pub scalar: bool,
+    /// `lazy="dynamic"` (or a `DynamicMapped` annotation): the attribute is a query.
+    pub dynamic: bool,
+    /// `backref="author"`: the attribute the relationship adds to its target.
+    pub backref: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RelationshipTarget {
+    Name(Box<str>),
+    Term(TermId),
+}
+
+/// A record a rule's `ast` check leaves for its `project` check.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    pub rule: Rule,
+    pub range: TextRange,
+    pub terms: Vec<TermId>,
+    /// Rule-defined detail (which pattern matched, a name).
+    pub note: Box<str>,
+    pub function: Option<LocalId>,
+}

@@ -1,0 +1,322 @@
+//! Terms: what an expression holds, written down during the file pass before anything about the
+//! rest of the project is known.
+//!
+//! The file pass cannot tell whether `User` is a model (its class may live in another file) or
+//! what `find_user(id)` returns, so it does not decide. It translates each interesting expression
+//! into a term, with local names already replaced by the terms they were assigned (flow-sensitive:
+//! `user = user.to_dict()` rebinds `user`), and module-level names written as qualified
+//! [`Symbol`]s. After every file is indexed, [`crate::index::Evaluator`] gives each term its
+//! meaning (a model instance, a Mongo cursor, request data...). Terms live in a per-file arena and
+//! are referred to by [`TermId`], so copying one is free.
+
+use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::TextRange;
+
+/// A qualified name: `flask.request`, `blog.models.user.User`, `blog.api.users.get_user`.
+pub type Symbol = Box<str>;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermId(u32);
+
+impl TermId {
+    /// Nothing known: a value the analysis cannot follow, and that no rule is interested in.
+    pub const UNKNOWN: TermId = TermId(0);
+    /// Built only from literals.
+    pub const CONST: TermId = TermId(1);
+
+    pub fn is_unknown(self) -> bool {
+        self == TermId::UNKNOWN
+    }
+
+    /// Neither unknown nor a constant: worth evaluating.
+    pub fn is_interesting(self) -> bool {
+        self.0 > 1
+    }
+}
+
+/// A subscript key, as far as it is literal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    Str(Box<str>),
+    Int(i64),
+    Slice,
+    Dynamic(TermId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Term {
+    Unknown,
+    Const,
+    /// A module-level name, resolved through the index: a class, a function, a module, a
+    /// module-level variable, or something outside the project (`flask.request`).
+    Global(Symbol),
+    /// The enclosing function's parameter at this position (`self`/`cls` are not counted).
+    Param(u16),
+    /// `self` in a method of the file's class with this index.
+    SelfOf(u32),
+    /// `cls` in a classmethod of the file's class with this index.
+    ClsOf(u32),
+    Attr(TermId, Name),
+    Call(Box<CallTerm>),
+    Subscript(TermId, Key),
+    /// An element of an iterable: the loop variable of `for u in users`.
+    Element(TermId),
+    /// A list (or set, or generator) built from elements like this one.
+    Collect(TermId),
+    /// A literal dict, list, tuple or set holding these values.
+    Container(Box<[TermId]>),
+    /// One of these, depending on the path taken.
+    Union(Box<[TermId]>),
+    /// Filtered by membership in a fixed collection: `{k: v for k, v in d.items() if k in ALLOWED}`.
+    AllowListed(TermId),
+    /// The exception bound by `except ... as e` at this handler.
+    Exception(TextRange),
+    /// A string built from these non-constant parts (f-string, `%`, `.format`, `+`).
+    Format(Box<[TermId]>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CallTerm {
+    pub callee: TermId,
+    pub args: Box<[TermId]>,
+    pub keywords: Box<[(Name, TermId)]>,
+    /// `**kwargs` and `*args` passed along.
+    pub unpacked: Box<[TermId]>,
+    /// The whole call: where a value it produces was made.
+    pub range: TextRange,
+}
+
+impl CallTerm {
+    pub fn keyword(&self, name: &str) -> Option<TermId> {
+        self.keywords
+            .iter()
+            .find(|(keyword, _)| keyword.as_str() == name)
+            .map(|(_, term)| *term)
+    }
+
+    /// The argument at `position`, or the keyword `name`.
+    pub fn arg(&self, position: usize, name: &str) -> Option<TermId> {
+        self.args
+            .get(position)
+            .copied()
+            .or_else(|| self.keyword(name))
+    }
+}
+
+/// Unions and containers wider than this are cut: they come from generated code, and a term that
+/// large says nothing a rule could use.
+const MAX_WIDTH: usize = 16;
+
+/// A file's terms. Id 0 is [`Term::Unknown`] and id 1 is [`Term::Const`].
+#[derive(Debug, Clone)]
+pub struct Terms {
+    nodes: Vec<Term>,
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Self {
+            nodes: vec![Term::Unknown, Term::Const],
+        }
+    }
+}
+
+impl Terms {
+    pub fn get(&self, id: TermId) -> &Term {
+        &self.nodes[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() <= 2
+    }
+
+    fn push(&mut self, term: Term) -> TermId {
+        let id =
+            TermId(u32::try_from(self.nodes.len()).expect("fewer than 4 billion terms in a file"));
+        self.nodes.push(term);
+        id
+    }
+
+    pub fn global(&mut self, symbol: impl Into<Symbol>) -> TermId {
+        self.push(Term::Global(symbol.into()))
+    }
+
+    pub fn param(&mut self, index: u16) -> TermId {
+        self.push(Term::Param(index))
+    }
+
+    pub fn self_of(&mut self, class: u32) -> TermId {
+        self.push(Term::SelfOf(class))
+    }
+
+    pub fn cls_of(&mut self, class: u32) -> TermId {
+        self.push(Term::ClsOf(class))
+    }
+
+    pub fn exception(&mut self, range: TextRange) -> TermId {
+        self.push(Term::Exception(range))
+    }
+
+    /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol, which
+    /// the index resolves through modules and module-level bindings alike.
+    pub fn attr(&mut self, value: TermId, attr: &str) -> TermId {
+        match self.get(value) {
+            Term::Unknown | Term::Const => TermId::UNKNOWN,
+            Term::Global(symbol) => {
+                let symbol = format!("{symbol}.{attr}");
+                self.push(Term::Global(symbol.into()))
+            }
+            _ => self.push(Term::Attr(value, Name::new(attr))),
+        }
+    }
+
+    pub fn call(&mut self, call: CallTerm) -> TermId {
+        if call.callee.is_unknown() || *self.get(call.callee) == Term::Const {
+            return TermId::UNKNOWN;
+        }
+        self.push(Term::Call(Box::new(call)))
+    }
+
+    pub fn subscript(&mut self, value: TermId, key: Key) -> TermId {
+        if !value.is_interesting() {
+            return TermId::UNKNOWN;
+        }
+        // `(a, b)[0]` and tuple unpacking of a literal pick the element directly.
+        if let (Term::Container(items), Key::Int(index)) = (self.get(value), &key) {
+            if let Some(&item) = usize::try_from(*index).ok().and_then(|i| items.get(i)) {
+                return item;
+            }
+        }
+        self.push(Term::Subscript(value, key))
+    }
+
+    pub fn element(&mut self, iterable: TermId) -> TermId {
+        if !iterable.is_interesting() {
+            return iterable;
+        }
+        self.push(Term::Element(iterable))
+    }
+
+    pub fn collect(&mut self, element: TermId) -> TermId {
+        if !element.is_interesting() {
+            return element;
+        }
+        self.push(Term::Collect(element))
+    }
+
+    pub fn allow_listed(&mut self, term: TermId) -> TermId {
+        if !term.is_interesting() {
+            return term;
+        }
+        self.push(Term::AllowListed(term))
+    }
+
+    /// A literal holding these values: constants and unknowns drop out.
+    pub fn container(&mut self, items: impl IntoIterator<Item = TermId>) -> TermId {
+        let kept = self.interesting(items);
+        match kept.len() {
+            0 => TermId::CONST,
+            _ => self.push(Term::Container(kept.into_boxed_slice())),
+        }
+    }
+
+    /// Any of these. A union of one is that one.
+    pub fn union(&mut self, items: impl IntoIterator<Item = TermId>) -> TermId {
+        let mut any_const = false;
+        let mut kept = Vec::new();
+        for item in items {
+            if item == TermId::CONST {
+                any_const = true;
+            }
+            if item.is_interesting() && !kept.contains(&item) {
+                kept.push(item);
+            }
+        }
+        match kept.len() {
+            0 if any_const => TermId::CONST,
+            0 => TermId::UNKNOWN,
+            1 => kept[0],
+            _ => {
+                kept.truncate(MAX_WIDTH);
+                self.push(Term::Union(kept.into_boxed_slice()))
+            }
+        }
+    }
+
+    /// A string built from parts; only the non-constant parts are kept.
+    pub fn format(&mut self, parts: impl IntoIterator<Item = TermId>) -> TermId {
+        let mut dynamic = false;
+        let mut kept = Vec::new();
+        for part in parts {
+            if part != TermId::CONST {
+                dynamic = true;
+            }
+            if part.is_interesting() && !kept.contains(&part) {
+                kept.push(part);
+            }
+        }
+        if !dynamic {
+            return TermId::CONST;
+        }
+        kept.truncate(MAX_WIDTH);
+        self.push(Term::Format(kept.into_boxed_slice()))
+    }
+
+    fn interesting(&self, items: impl IntoIterator<Item = TermId>) -> Vec<TermId> {
+        let mut kept: Vec<TermId> = Vec::new();
+        for item in items {
+            if item.is_interesting() && !kept.contains(&item) {
+                kept.push(item);
+                if kept.len() == MAX_WIDTH {
+                    break;
+                }
+            }
+        }
+        kept
+    }
+
+    /// Whether `term` mentions a parameter of its function (then its meaning depends on the
+    /// arguments of each call).
+    pub fn mentions_param(&self, term: TermId, budget: u32) -> bool {
+        if budget == 0 {
+            return false;
+        }
+        let budget = budget - 1;
+        match self.get(term) {
+            Term::Param(_) => true,
+            Term::Unknown
+            | Term::Const
+            | Term::Global(_)
+            | Term::SelfOf(_)
+            | Term::ClsOf(_)
+            | Term::Exception(_) => false,
+            Term::Attr(inner, _)
+            | Term::Subscript(inner, _)
+            | Term::Element(inner)
+            | Term::Collect(inner)
+            | Term::AllowListed(inner) => self.mentions_param(*inner, budget),
+            Term::Call(call) => {
+                self.mentions_param(call.callee, budget)
+                    || call
+                        .args
+                        .iter()
+                        .any(|&arg| self.mentions_param(arg, budget))
+                    || call
+                        .keywords
+                        .iter()
+                        .any(|(_, arg)| self.mentions_param(*arg, budget))
+                    || call
+                        .unpacked
+                        .iter()
+                        .any(|&arg| self.mentions_param(arg, budget))
+            }
+            Term::Container(items) | Term::Union(items) | Term::Format(items) => {
+                items.iter().any(|&item| self.mentions_param(item, budget))
+            }
+        }
+    }
+}

@@ -1,0 +1,1044 @@
+//! Statements: the walk in evaluation order, the environment of local names, and control flow
+//! (branches are walked on copies of the environment and joined; a branch that returns or raises
+//! does not reach the join).
+
+use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
+use flaskcheck_python::ast::{
+    self as ast, ExceptHandler, Expr, Parameters, Stmt, StmtFunctionDef, StmtImportFrom,
+};
+use flaskcheck_python::{Ranged, TextRange};
+use rustc_hash::FxHashSet;
+
+use super::facts::{
+    Decorator, FunctionFacts, FunctionKind, ResponseKind, ResponseSink, ReturnSite,
+};
+use super::term::{Key, Term, TermId};
+use super::{Checker, Env, LoopFrame, Node, Scope, ScopeKind};
+
+/// Names Python provides without an import. A call to one of these resolves to `builtins.NAME`.
+const BUILTINS: &[&str] = &[
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "bytes",
+    "callable",
+    "dict",
+    "dir",
+    "enumerate",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "hasattr",
+    "hash",
+    "id",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "open",
+    "print",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "delattr",
+    "slice",
+    "sorted",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    "locals",
+    "globals",
+    "Exception",
+    "BaseException",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+];
+
+/// Every name bound at module level (including inside top-level `if`/`try` blocks).
+pub(super) fn module_level_names(body: &[Stmt]) -> FxHashSet<Name> {
+    let mut names = FxHashSet::default();
+    collect_bound_names(body, &mut names);
+    names
+}
+
+fn collect_bound_names(body: &[Stmt], names: &mut FxHashSet<Name>) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                names.insert(def.name.id.clone());
+            }
+            Stmt::ClassDef(def) => {
+                names.insert(def.name.id.clone());
+            }
+            Stmt::Assign(assign) => assign
+                .targets
+                .iter()
+                .for_each(|t| collect_target_names(t, names)),
+            Stmt::AnnAssign(assign) => collect_target_names(&assign.target, names),
+            Stmt::AugAssign(assign) => collect_target_names(&assign.target, names),
+            Stmt::For(stmt) => {
+                collect_target_names(&stmt.target, names);
+                collect_bound_names(&stmt.body, names);
+                collect_bound_names(&stmt.orelse, names);
+            }
+            Stmt::While(stmt) => {
+                collect_bound_names(&stmt.body, names);
+                collect_bound_names(&stmt.orelse, names);
+            }
+            Stmt::If(stmt) => {
+                collect_bound_names(&stmt.body, names);
+                for clause in &stmt.elif_else_clauses {
+                    collect_bound_names(&clause.body, names);
+                }
+            }
+            Stmt::With(stmt) => collect_bound_names(&stmt.body, names),
+            Stmt::Try(stmt) => {
+                collect_bound_names(&stmt.body, names);
+                for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
+                    collect_bound_names(&handler.body, names);
+                }
+                collect_bound_names(&stmt.orelse, names);
+                collect_bound_names(&stmt.finalbody, names);
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let bound = alias.asname.as_ref().map_or_else(
+                        || alias.name.id.split('.').next().unwrap_or_default(),
+                        |asname| asname.id.as_str(),
+                    );
+                    names.insert(Name::new(bound));
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    names.insert(alias.asname.as_ref().unwrap_or(&alias.name).id.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_target_names(target: &Expr, names: &mut FxHashSet<Name>) {
+    match target {
+        Expr::Name(name) => {
+            names.insert(name.id.clone());
+        }
+        Expr::Tuple(tuple) => tuple
+            .elts
+            .iter()
+            .for_each(|elt| collect_target_names(elt, names)),
+        Expr::List(list) => list
+            .elts
+            .iter()
+            .for_each(|elt| collect_target_names(elt, names)),
+        Expr::Starred(starred) => collect_target_names(&starred.value, names),
+        _ => {}
+    }
+}
+
+/// The name of a callee as written: the `id` of a name, the `attr` of an attribute.
+pub(crate) fn callee_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => Some(attr.attr.id.as_str()),
+        Expr::Call(call) => callee_name(&call.func),
+        _ => None,
+    }
+}
+
+/// Flask and Werkzeug names whose call builds a response from its first argument.
+const RESPONSE_CLASSES: &[&str] = &[
+    "flask.Response",
+    "flask.wrappers.Response",
+    "werkzeug.Response",
+    "werkzeug.wrappers.Response",
+    "werkzeug.wrappers.response.Response",
+    "flask.current_app.response_class",
+];
+
+impl<'a> Checker<'a> {
+    pub(super) fn walk_body(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            self.visit_statement(stmt);
+        }
+    }
+
+    fn scope(&self) -> &Scope {
+        self.scopes
+            .last()
+            .expect("the module scope is never popped")
+    }
+
+    fn scope_mut(&mut self) -> &mut Scope {
+        self.scopes
+            .last_mut()
+            .expect("the module scope is never popped")
+    }
+
+    fn in_module_scope(&self) -> bool {
+        self.scope().kind == ScopeKind::Module
+    }
+
+    /// The qualified name of the scope being walked: the module, `module.Class`, `module.func`.
+    pub(super) fn scope_qualname(&self) -> String {
+        let mut qualname = self.facts.module.to_string();
+        for scope in &self.scopes {
+            let name = match scope.kind {
+                ScopeKind::Class(id) => &self.facts.classes[id as usize].name,
+                ScopeKind::Function(id) => &self.facts.functions[id as usize].name,
+                ScopeKind::Module | ScopeKind::Nested => continue,
+            };
+            qualname.push('.');
+            qualname.push_str(name);
+        }
+        qualname
+    }
+
+    /// The term a name holds here: a local binding, a module-level name, a builtin.
+    pub(super) fn name_term(&mut self, name: &str) -> TermId {
+        if let Some(term) = self.lookup(name) {
+            return term;
+        }
+        let symbol = if !self.module_names.contains(name) && BUILTINS.contains(&name) {
+            format!("builtins.{name}")
+        } else {
+            format!("{}.{name}", self.facts.module)
+        };
+        self.facts.terms.global(symbol)
+    }
+
+    fn lookup(&self, name: &str) -> Option<TermId> {
+        let innermost = self.scopes.len() - 1;
+        for (index, scope) in self.scopes.iter().enumerate().rev() {
+            match scope.kind {
+                // A class body's names are not visible from its methods.
+                ScopeKind::Class(_) if index != innermost => continue,
+                // From inside a function, a module-level name is read at call time: refer to it
+                // by its qualified name (its final binding), except for imports, definitions
+                // and classes, whose global term is already that.
+                ScopeKind::Module if index != innermost => {
+                    let term = *scope.env.get(name)?;
+                    return matches!(self.facts.terms.get(term), Term::Global(_)).then_some(term);
+                }
+                _ => {
+                    if let Some(&term) = scope.env.get(name) {
+                        return Some(term);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The qualified name an expression refers to, if it is a global: `flask.jsonify` for
+    /// `jsonify` after `from flask import jsonify`.
+    pub fn qualified_name(&mut self, expr: &Expr) -> Option<Box<str>> {
+        let term = match expr {
+            Expr::Name(_) | Expr::Attribute(_) => self.term(expr),
+            _ => return None,
+        };
+        match self.facts.terms.get(term) {
+            Term::Global(symbol) => Some(symbol.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn bind(&mut self, name: &Name, term: TermId, range: TextRange) {
+        if self.in_module_scope() {
+            let value = match self
+                .facts
+                .globals
+                .iter()
+                .position(|binding| binding.name == *name)
+            {
+                Some(index) => {
+                    let previous = self.facts.globals[index].value;
+                    self.facts.terms.union([previous, term])
+                }
+                None => term,
+            };
+            match self
+                .facts
+                .globals
+                .iter_mut()
+                .find(|binding| binding.name == *name)
+            {
+                Some(binding) => binding.value = value,
+                None => self.facts.globals.push(super::facts::GlobalBinding {
+                    name: name.clone(),
+                    value,
+                    range,
+                }),
+            }
+        }
+        self.scope_mut().env.insert(name.clone(), term);
+    }
+
+    /// Binds an assignment target to a value: names, unpacking, and items stored into a local
+    /// container (`payload["user"] = user` makes `payload` hold `user`).
+    pub(super) fn bind_target(&mut self, target: &Expr, value: TermId) {
+        match target {
+            Expr::Name(name) => self.bind(&name.id, value, name.range),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for (index, elt) in elts.iter().enumerate() {
+                    match elt {
+                        Expr::Starred(starred) => {
+                            let element = self.facts.terms.element(value);
+                            let rest = self.facts.terms.collect(element);
+                            self.bind_target(&starred.value, rest);
+                        }
+                        _ => {
+                            let item = self.facts.terms.subscript(value, Key::Int(index as i64));
+                            self.bind_target(elt, item);
+                        }
+                    }
+                }
+            }
+            Expr::Starred(starred) => self.bind_target(&starred.value, value),
+            Expr::Subscript(subscript) => {
+                if let Expr::Name(name) = &*subscript.value {
+                    if let Some(previous) = self.lookup(&name.id) {
+                        let item = self.facts.terms.container([value]);
+                        let grown = self.facts.terms.union([previous, item]);
+                        self.scope_mut().env.insert(name.id.clone(), grown);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Walks `f` on a copy of the environment; returns the environment it ends with and whether
+    /// it ended in a `return` or `raise`, and puts the original back.
+    fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Env, bool) {
+        let saved_env = self.scope().env.clone();
+        let saved_terminated = self.scope().terminated;
+        self.scope_mut().terminated = false;
+        f(self);
+        let scope = self.scope_mut();
+        let env = std::mem::replace(&mut scope.env, saved_env);
+        let terminated = std::mem::replace(&mut scope.terminated, saved_terminated);
+        (env, terminated)
+    }
+
+    /// Continues after branches: a name holds any of the values the branches that fall through
+    /// gave it.
+    fn join(&mut self, outcomes: Vec<(Env, bool)>) {
+        let live: Vec<Env> = outcomes
+            .into_iter()
+            .filter_map(|(env, terminated)| (!terminated).then_some(env))
+            .collect();
+        if live.is_empty() {
+            self.scope_mut().terminated = true;
+            return;
+        }
+        let mut names: Vec<&Name> = live.iter().flat_map(|env| env.keys()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut joined = Env::default();
+        for name in names {
+            let terms: Vec<TermId> = live
+                .iter()
+                .filter_map(|env| env.get(name).copied())
+                .collect();
+            let term = if terms.iter().all(|&t| t == terms[0]) {
+                terms[0]
+            } else {
+                self.facts.terms.union(terms)
+            };
+            joined.insert(name.clone(), term);
+        }
+        self.scope_mut().env = joined;
+    }
+
+    pub(super) fn visit_statement(&mut self, stmt: &Stmt) {
+        if !self.enter(stmt.range()) {
+            return;
+        }
+        self.run_ast_checks(Node::Stmt(stmt));
+        match stmt {
+            Stmt::FunctionDef(def) => self.visit_function_def(def),
+            Stmt::ClassDef(def) => self.visit_class_def(def),
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    self.visit_expression(value);
+                    let term = self.term(value);
+                    if let Some(function) = self.current_function() {
+                        self.facts.functions[function as usize]
+                            .returns
+                            .push(ReturnSite {
+                                range: value.range(),
+                                value: term,
+                            });
+                    }
+                }
+                self.scope_mut().terminated = true;
+            }
+            Stmt::Delete(delete) => delete.targets.iter().for_each(|t| self.visit_expression(t)),
+            Stmt::TypeAlias(alias) => self.visit_expression(&alias.value),
+            Stmt::Assign(assign) => {
+                self.visit_expression(&assign.value);
+                for target in &assign.targets {
+                    self.visit_expression(target);
+                }
+                let value = self.term(&assign.value);
+                if let ScopeKind::Class(class) = self.scope().kind {
+                    for target in &assign.targets {
+                        self.record_class_attribute(
+                            class,
+                            target,
+                            None,
+                            Some(&assign.value),
+                            value,
+                        );
+                    }
+                }
+                for target in &assign.targets {
+                    self.bind_target(target, value);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                self.visit_expression(&assign.value);
+                self.visit_expression(&assign.target);
+                if let Expr::Name(name) = &*assign.target {
+                    let previous = self.name_term(&name.id);
+                    let added = self.term(&assign.value);
+                    let value = self.facts.terms.union([previous, added]);
+                    self.bind(&name.id, value, name.range);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.visit_expression(value);
+                }
+                self.visit_expression(&assign.annotation);
+                self.visit_expression(&assign.target);
+                let value = assign
+                    .value
+                    .as_deref()
+                    .map_or(TermId::UNKNOWN, |v| self.term(v));
+                if let ScopeKind::Class(class) = self.scope().kind {
+                    self.record_class_attribute(
+                        class,
+                        &assign.target,
+                        Some(&assign.annotation),
+                        assign.value.as_deref(),
+                        value,
+                    );
+                }
+                if assign.value.is_some() {
+                    self.bind_target(&assign.target, value);
+                }
+            }
+            Stmt::For(stmt) => {
+                self.visit_expression(&stmt.iter);
+                let iter = self.term(&stmt.iter);
+                let element = self.facts.terms.element(iter);
+                let frame = LoopFrame {
+                    targets: target_names(&stmt.target),
+                    iter,
+                    iter_is_literal: is_constant_collection(&stmt.iter),
+                    range: stmt.range,
+                };
+                let body = self.branch(|this| {
+                    this.bind_target(&stmt.target, element);
+                    this.visit_expression(&stmt.target);
+                    this.loops.push(frame);
+                    this.walk_body(&stmt.body);
+                    this.loops.pop();
+                });
+                let skipped = (self.scope().env.clone(), false);
+                self.join(vec![skipped, (body.0, false)]);
+                self.walk_body(&stmt.orelse);
+            }
+            Stmt::While(stmt) => {
+                self.visit_expression(&stmt.test);
+                let body = self.branch(|this| this.walk_body(&stmt.body));
+                let skipped = (self.scope().env.clone(), false);
+                self.join(vec![skipped, (body.0, false)]);
+                self.walk_body(&stmt.orelse);
+            }
+            Stmt::If(stmt) => {
+                self.visit_expression(&stmt.test);
+                let mut outcomes = vec![self.branch(|this| this.walk_body(&stmt.body))];
+                let mut has_else = false;
+                for clause in &stmt.elif_else_clauses {
+                    has_else |= clause.test.is_none();
+                    outcomes.push(self.branch(|this| {
+                        if let Some(test) = &clause.test {
+                            this.visit_expression(test);
+                        }
+                        this.walk_body(&clause.body);
+                    }));
+                }
+                if !has_else {
+                    outcomes.push((self.scope().env.clone(), false));
+                }
+                self.join(outcomes);
+            }
+            Stmt::With(stmt) => {
+                for item in &stmt.items {
+                    self.visit_expression(&item.context_expr);
+                    if let Some(vars) = &item.optional_vars {
+                        let value = self.term(&item.context_expr);
+                        self.bind_target(vars, value);
+                        self.visit_expression(vars);
+                    }
+                }
+                self.walk_body(&stmt.body);
+            }
+            Stmt::Match(stmt) => {
+                self.visit_expression(&stmt.subject);
+                let mut outcomes: Vec<(Env, bool)> = stmt
+                    .cases
+                    .iter()
+                    .map(|case| {
+                        self.branch(|this| {
+                            if let Some(guard) = &case.guard {
+                                this.visit_expression(guard);
+                            }
+                            this.walk_body(&case.body);
+                        })
+                    })
+                    .collect();
+                outcomes.push((self.scope().env.clone(), false));
+                self.join(outcomes);
+            }
+            Stmt::Raise(raise) => {
+                if let Some(exc) = &raise.exc {
+                    self.visit_expression(exc);
+                }
+                if let Some(cause) = &raise.cause {
+                    self.visit_expression(cause);
+                }
+                self.scope_mut().terminated = true;
+            }
+            Stmt::Try(stmt) => {
+                let before = self.scope().env.clone();
+                let body = self.branch(|this| {
+                    this.walk_body(&stmt.body);
+                    if !this.scope().terminated {
+                        this.walk_body(&stmt.orelse);
+                    }
+                });
+                // A handler may start anywhere in the body: from what held before or after it.
+                let mut outcomes = vec![body.clone()];
+                for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
+                    outcomes.push(self.branch(|this| {
+                        this.join(vec![(before.clone(), false), (body.0.clone(), false)]);
+                        if let Some(type_) = &handler.type_ {
+                            this.visit_expression(type_);
+                        }
+                        if let Some(name) = &handler.name {
+                            let exception = this.facts.terms.exception(handler.range);
+                            this.bind(&name.id, exception, name.range);
+                        }
+                        this.walk_body(&handler.body);
+                    }));
+                }
+                self.join(outcomes);
+                if !stmt.finalbody.is_empty() {
+                    let terminated = self.scope().terminated;
+                    self.scope_mut().terminated = false;
+                    self.walk_body(&stmt.finalbody);
+                    let scope = self.scope_mut();
+                    scope.terminated |= terminated;
+                }
+            }
+            Stmt::Assert(stmt) => {
+                self.visit_expression(&stmt.test);
+                if let Some(msg) = &stmt.msg {
+                    self.visit_expression(msg);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let (bound, target) = match &alias.asname {
+                        Some(asname) => (asname.id.clone(), alias.name.id.to_string()),
+                        None => {
+                            let first = alias.name.id.split('.').next().unwrap_or_default();
+                            (Name::new(first), first.to_string())
+                        }
+                    };
+                    self.bind_import(bound, target.into(), alias.range);
+                }
+            }
+            Stmt::ImportFrom(import) => self.visit_import_from(import),
+            Stmt::Expr(stmt) => {
+                let is_bare_string =
+                    matches!(&*stmt.value, Expr::StringLiteral(_) | Expr::FString(_));
+                if is_bare_string {
+                    self.docstring = Some(stmt.value.range());
+                }
+                self.visit_expression(&stmt.value);
+                self.docstring = None;
+                self.track_container_mutation(&stmt.value);
+            }
+            Stmt::Global(_)
+            | Stmt::Nonlocal(_)
+            | Stmt::Pass(_)
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::IpyEscapeCommand(_) => {}
+        }
+        self.leave();
+    }
+
+    fn bind_import(&mut self, bound: Name, target: Box<str>, range: TextRange) {
+        if self.in_module_scope() {
+            self.facts.imports.push((bound.clone(), target.clone()));
+        }
+        let term = self.facts.terms.global(target);
+        self.scope_mut().env.insert(bound, term);
+        let _ = range;
+    }
+
+    fn visit_import_from(&mut self, import: &StmtImportFrom) {
+        let Some(base) = self.import_base(import) else {
+            return;
+        };
+        for alias in &import.names {
+            if alias.name.id.as_str() == "*" {
+                if self.in_module_scope() {
+                    self.facts.star_imports.push(base.clone().into());
+                }
+                continue;
+            }
+            let bound = alias.asname.as_ref().unwrap_or(&alias.name).id.clone();
+            let target = if base.is_empty() {
+                alias.name.id.to_string()
+            } else {
+                format!("{base}.{}", alias.name.id)
+            };
+            self.bind_import(bound, target.into(), alias.range);
+        }
+    }
+
+    /// The absolute module an import-from names, resolving leading dots against this module.
+    fn import_base(&self, import: &StmtImportFrom) -> Option<String> {
+        let module = import.module.as_ref().map(|m| m.id.as_str());
+        if import.level == 0 {
+            return Some(module.unwrap_or_default().to_string());
+        }
+        let mut package: Vec<&str> = self.facts.module.split('.').collect();
+        if !self.facts.is_package {
+            package.pop();
+        }
+        for _ in 1..import.level {
+            package.pop()?;
+        }
+        let mut base = package.join(".");
+        if let Some(module) = module {
+            if !base.is_empty() {
+                base.push('.');
+            }
+            base.push_str(module);
+        }
+        Some(base)
+    }
+
+    /// `items.append(user)`, `items.extend(users)`, `payload.update(user=user)` on a local name:
+    /// the container now holds those values too.
+    fn track_container_mutation(&mut self, expr: &Expr) {
+        let Expr::Call(call) = expr else { return };
+        let Expr::Attribute(attr) = &*call.func else {
+            return;
+        };
+        let Expr::Name(receiver) = &*attr.value else {
+            return;
+        };
+        let Some(previous) = self.lookup(&receiver.id) else {
+            return;
+        };
+        let added = match attr.attr.id.as_str() {
+            "append" | "add" | "appendleft" => {
+                let Some(arg) = call.arguments.args.first() else {
+                    return;
+                };
+                let item = self.term(arg);
+                self.facts.terms.collect(item)
+            }
+            "insert" => {
+                let Some(arg) = call.arguments.args.get(1) else {
+                    return;
+                };
+                let item = self.term(arg);
+                self.facts.terms.collect(item)
+            }
+            "extend" | "update" | "setdefault" => {
+                let mut parts: Vec<TermId> = call
+                    .arguments
+                    .args
+                    .iter()
+                    .map(|arg| self.term(arg))
+                    .collect();
+                for keyword in &call.arguments.keywords {
+                    parts.push(self.term(&keyword.value));
+                }
+                self.facts.terms.container(parts)
+            }
+            _ => return,
+        };
+        let grown = self.facts.terms.union([previous, added]);
+        self.scope_mut().env.insert(receiver.id.clone(), grown);
+    }
+
+    fn visit_function_def(&mut self, def: &StmtFunctionDef) {
+        for decorator in &def.decorator_list {
+            self.visit_expression(&decorator.expression);
+        }
+        self.visit_parameter_defaults(&def.parameters);
+        if let Some(returns) = &def.returns {
+            self.visit_expression(returns);
+        }
+        let decorators: Vec<Decorator> = def
+            .decorator_list
+            .iter()
+            .map(|d| self.decorator(d))
+            .collect();
+        let class = match self.scope().kind {
+            ScopeKind::Class(class) => Some(class),
+            _ => None,
+        };
+        let kind = function_kind(class.is_some(), &decorators);
+        let qualname = format!("{}.{}", self.scope_qualname(), def.name.id);
+        let parent = self.current_function();
+        let binds_receiver = matches!(
+            kind,
+            FunctionKind::Method | FunctionKind::ClassMethod | FunctionKind::Property
+        );
+        let all_params: Vec<&ast::Parameter> =
+            def.parameters.iter().map(|p| p.as_parameter()).collect();
+        let (receiver, params) = if binds_receiver && !all_params.is_empty() {
+            (Some(all_params[0]), &all_params[1..])
+        } else {
+            (None, &all_params[..])
+        };
+        let id = u32::try_from(self.facts.functions.len()).expect("fewer than 4 billion functions");
+        let is_user_loader = decorators
+            .iter()
+            .any(|d| matches!(d.name.as_str(), "user_loader" | "request_loader"));
+        self.facts.functions.push(FunctionFacts {
+            name: def.name.id.clone(),
+            qualname: qualname.clone().into(),
+            name_range: def.name.range,
+            range: def.range,
+            kind,
+            class,
+            parent,
+            decorators,
+            params: params.iter().map(|p| p.name.id.clone()).collect(),
+            returns: Vec::new(),
+        });
+        if is_user_loader {
+            self.facts.user_loaders.push(id);
+        }
+        match class {
+            Some(class) => self.facts.classes[class as usize]
+                .methods
+                .push((def.name.id.clone(), id)),
+            None => {
+                let term = self.facts.terms.global(qualname);
+                self.scope_mut().env.insert(def.name.id.clone(), term);
+            }
+        }
+
+        let mut env = Env::default();
+        if let (Some(receiver), Some(class)) = (receiver, class) {
+            let term = match kind {
+                FunctionKind::ClassMethod => self.facts.terms.cls_of(class),
+                _ => self.facts.terms.self_of(class),
+            };
+            env.insert(receiver.name.id.clone(), term);
+        }
+        for (index, param) in params.iter().enumerate() {
+            let term = self
+                .facts
+                .terms
+                .param(u16::try_from(index).unwrap_or(u16::MAX));
+            env.insert(param.name.id.clone(), term);
+        }
+        self.scopes.push(Scope {
+            kind: ScopeKind::Function(id),
+            env,
+            terminated: false,
+        });
+        let loops = std::mem::take(&mut self.loops);
+        self.walk_body(&def.body);
+        self.loops = loops;
+        self.scopes.pop();
+    }
+
+    pub(super) fn visit_parameter_defaults(&mut self, parameters: &Parameters) {
+        for param in parameters.iter() {
+            if let Some(default) = param.default() {
+                self.visit_expression(default);
+            }
+            if let Some(annotation) = param.annotation() {
+                self.visit_expression(annotation);
+            }
+        }
+    }
+
+    pub(super) fn decorator(&mut self, decorator: &ast::Decorator) -> Decorator {
+        let (callee, call) = match &decorator.expression {
+            Expr::Call(call) => (&*call.func, Some(call)),
+            other => (other, None),
+        };
+        let callee_term = self.term(callee);
+        let name = Name::new(callee_name(callee).unwrap_or_default());
+        let path: Box<str> = self.source(callee.range()).into();
+        let mut args = Vec::new();
+        let mut str_args = Vec::new();
+        let mut keywords = Vec::new();
+        if let Some(call) = call {
+            for arg in &call.arguments.args {
+                args.push(self.term(arg));
+                str_args.push(match arg {
+                    Expr::StringLiteral(s) => Some(s.value.to_str().into()),
+                    _ => None,
+                });
+            }
+            for keyword in &call.arguments.keywords {
+                if let Some(arg) = &keyword.arg {
+                    keywords.push(arg.id.clone());
+                }
+            }
+        }
+        Decorator {
+            range: decorator.range,
+            callee: callee_term,
+            name,
+            path,
+            is_call: call.is_some(),
+            args,
+            str_args,
+            keywords,
+        }
+    }
+
+    /// Visits an expression and everything in it: the rules' `ast` checks, response calls, and
+    /// the names comprehensions and lambdas bind for their own bodies.
+    pub(crate) fn visit_expression(&mut self, expr: &Expr) {
+        if !self.enter(expr.range()) {
+            return;
+        }
+        self.run_ast_checks(Node::Expr(expr));
+        match expr {
+            Expr::Call(call) => {
+                self.record_call(call);
+                walk_expr(self, expr);
+            }
+            Expr::ListComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => match &comp.key {
+                Some(key) => self.visit_comprehension(&comp.generators, &[key, &comp.value]),
+                None => self.visit_comprehension(&comp.generators, &[&comp.value]),
+            },
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameter_defaults(parameters);
+                }
+                let mut env = Env::default();
+                if let Some(parameters) = &lambda.parameters {
+                    for param in parameters.iter() {
+                        env.insert(param.name().id.clone(), TermId::UNKNOWN);
+                    }
+                }
+                self.scopes.push(Scope {
+                    kind: ScopeKind::Nested,
+                    env,
+                    terminated: false,
+                });
+                self.visit_expression(&lambda.body);
+                self.scopes.pop();
+            }
+            Expr::Named(named) => {
+                self.visit_expression(&named.value);
+                let value = self.term(&named.value);
+                self.bind_target(&named.target, value);
+                self.visit_expression(&named.target);
+            }
+            _ => walk_expr(self, expr),
+        }
+        self.leave();
+    }
+
+    fn visit_comprehension(&mut self, generators: &[ast::Comprehension], elements: &[&Expr]) {
+        let mut pushed = false;
+        for (index, generator) in generators.iter().enumerate() {
+            // The first iterable is evaluated in the enclosing scope, the rest inside.
+            self.visit_expression(&generator.iter);
+            let iter = self.term(&generator.iter);
+            let element = self.facts.terms.element(iter);
+            if index == 0 {
+                self.scopes.push(Scope {
+                    kind: ScopeKind::Nested,
+                    env: Env::default(),
+                    terminated: false,
+                });
+                pushed = true;
+            }
+            self.bind_target(&generator.target, element);
+            self.visit_expression(&generator.target);
+            for condition in &generator.ifs {
+                self.visit_expression(condition);
+            }
+        }
+        for element in elements {
+            self.visit_expression(element);
+        }
+        if pushed {
+            self.scopes.pop();
+        }
+    }
+
+    /// Records a call that puts a value into a response, or registers a view.
+    fn record_call(&mut self, call: &ast::ExprCall) {
+        if let Some(kind) = self.response_kind(call) {
+            let value = match kind {
+                ResponseKind::ResponseObject => {
+                    match call.arguments.find_argument_value("response", 0) {
+                        Some(body) => self.term(body),
+                        None => TermId::UNKNOWN,
+                    }
+                }
+                _ => {
+                    let mut parts: Vec<TermId> = Vec::new();
+                    for arg in &call.arguments.args {
+                        parts.push(self.term(arg));
+                    }
+                    for keyword in &call.arguments.keywords {
+                        parts.push(self.term(&keyword.value));
+                    }
+                    self.facts.terms.container(parts)
+                }
+            };
+            if value.is_interesting() {
+                let function = self.current_function();
+                self.facts.responses.push(ResponseSink {
+                    kind,
+                    range: call.range(),
+                    value,
+                    function,
+                });
+            }
+        }
+        if let Expr::Attribute(attr) = &*call.func {
+            let view = match attr.attr.id.as_str() {
+                "add_url_rule" => call.arguments.find_argument_value("view_func", 2),
+                "add_resource" | "register_api" | "register_view" => call.arguments.args.first(),
+                _ => None,
+            };
+            if let Some(view) = view {
+                let term = self.term(view);
+                if term.is_interesting() {
+                    self.facts.url_rules.push(term);
+                }
+            }
+        }
+    }
+
+    fn response_kind(&mut self, call: &ast::ExprCall) -> Option<ResponseKind> {
+        match &*call.func {
+            Expr::Name(name) => {
+                let symbol = self.qualified_name(&call.func)?;
+                let last = symbol.rsplit('.').next().unwrap_or_default();
+                match (name.id.as_str(), last) {
+                    (_, "jsonify") => Some(ResponseKind::Jsonify),
+                    (_, "make_response") => Some(ResponseKind::MakeResponse),
+                    _ if RESPONSE_CLASSES.contains(&&*symbol) => Some(ResponseKind::ResponseObject),
+                    _ => None,
+                }
+            }
+            Expr::Attribute(attr) => {
+                if attr.attr.id.as_str() == "response" {
+                    if let (Expr::Name(receiver), Some(function)) =
+                        (&*attr.value, self.current_function())
+                    {
+                        let function = &self.facts.functions[function as usize];
+                        if receiver.id.as_str() == "self" {
+                            return function
+                                .class
+                                .map(|class| ResponseKind::AppBuilderResponse { class });
+                        }
+                    }
+                }
+                let symbol = self.qualified_name(&call.func)?;
+                match &*symbol {
+                    "flask.jsonify" | "flask.json.jsonify" => Some(ResponseKind::Jsonify),
+                    "flask.make_response" => Some(ResponseKind::MakeResponse),
+                    s if RESPONSE_CLASSES.contains(&s) => Some(ResponseKind::ResponseObject),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'ast> Visitor<'ast> for Checker<'_> {
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        self.visit_statement(stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        self.visit_expression(expr);
+    }
+}
+
+fn function_kind(in_class: bool, decorators: &[Decorator]) -> FunctionKind {
+    if !in_class {
+        return FunctionKind::Function;
+    }
+    for decorator in decorators {
+        match decorator.name.as_str() {
+            "staticmethod" => return FunctionKind::StaticMethod,
+            "classmethod" | "declared_attr" => return FunctionKind::ClassMethod,
+            "property" | "cached_property" | "hybrid_property" | "setter" | "getter"
+            | "expression" => return FunctionKind::Property,
+            _ => {}
+        }
+    }
+    FunctionKind::Method
+}
+
+fn target_names(target: &Expr) -> Vec<Name> {
+    let mut names = FxHashSet::default();
+    collect_target_names(target, &mut names);
+    let mut names: Vec<Name> = names.into_iter().collect();
+    names.sort_unstable();
+    names
+}
+
+/// A literal list, tuple or set of constants: `("name", "email")`.
+pub(crate) fn is_constant_collection(expr: &Expr) -> bool {
+    let elts = match expr {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        Expr::Set(set) => &set.elts,
+        _ => return false,
+    };
+    elts.iter().all(Expr::is_literal_expr)
+}

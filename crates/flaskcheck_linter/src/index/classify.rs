@@ -1,0 +1,163 @@
+//! What each class is, from its bases: a model, the base models derive from, a schema, a view.
+//! Bases are evaluated like any other term, so `db.Model` is recognised whatever the
+//! `SQLAlchemy()` object is called and wherever it is imported from, and a class deriving from
+//! another model (or from an abstract model, or a `DeclarativeBase` subclass) is a model too.
+
+use super::external::{is_symbol, symbol_in};
+use super::{ClassId, Evaluator, Kind, ProjectIndex};
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassFlags {
+    /// A mapped SQLAlchemy model (Flask-SQLAlchemy, declarative, SQLModel with `table=True`).
+    pub model: bool,
+    /// A class models derive from: a `DeclarativeBase` subclass, an abstract model.
+    pub model_base: bool,
+    /// A marshmallow or pydantic schema (including SQLModel without `table=True`).
+    pub schema: bool,
+    /// A pydantic model.
+    pub pydantic: bool,
+    /// A class-based view: `MethodView`, `View`, or a Flask-RESTful/RESTX `Resource`.
+    pub view: bool,
+    /// A Flask-RESTful/RESTX `Resource`: its methods' return values are serialized to JSON.
+    pub resource: bool,
+    /// Part of a Flask-AppBuilder API or view.
+    pub appbuilder: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Todo,
+    InProgress,
+    Done,
+}
+
+/// Classifies every class, in id order (so that a cycle of bases, which only name confusion can
+/// create, is cut at the same place on every run). Returns each class's flags and project
+/// ancestors.
+pub(super) fn classify_all(index: &ProjectIndex<'_>) -> (Vec<ClassFlags>, Vec<Vec<ClassId>>) {
+    let count = index.class_count();
+    let mut classifier = Classifier {
+        index,
+        evaluator: Evaluator::new(index),
+        state: vec![State::Todo; count],
+        flags: vec![ClassFlags::default(); count],
+        ancestors: vec![Vec::new(); count],
+    };
+    for id in 0..count {
+        classifier.classify(ClassId(id as u32));
+    }
+    (classifier.flags, classifier.ancestors)
+}
+
+struct Classifier<'i, 'a> {
+    index: &'i ProjectIndex<'a>,
+    evaluator: Evaluator<'i, 'a>,
+    state: Vec<State>,
+    flags: Vec<ClassFlags>,
+    ancestors: Vec<Vec<ClassId>>,
+}
+
+impl Classifier<'_, '_> {
+    fn classify(&mut self, id: ClassId) {
+        let slot = id.0 as usize;
+        if self.state[slot] != State::Todo {
+            return;
+        }
+        self.state[slot] = State::InProgress;
+        let facts = self.index.class(id);
+        let file = self.index.class_file(id);
+        let mut flags = ClassFlags::default();
+        let mut derives_from_model = false;
+        let mut declares_base = false;
+        let mut sqlmodel = false;
+        let mut ancestors = Vec::new();
+
+        for &base in &facts.bases {
+            let value = self.evaluator.eval(file, base);
+            for fact in value.iter() {
+                match &fact.kind {
+                    Kind::Class(parent) => {
+                        let parent = *parent;
+                        if parent == id {
+                            continue;
+                        }
+                        self.classify(parent);
+                        let inherited = self.flags[parent.0 as usize];
+                        derives_from_model |= inherited.model || inherited.model_base;
+                        flags.schema |= inherited.schema;
+                        flags.pydantic |= inherited.pydantic;
+                        flags.view |= inherited.view;
+                        flags.resource |= inherited.resource;
+                        flags.appbuilder |= inherited.appbuilder;
+                        if !ancestors.contains(&parent) {
+                            ancestors.push(parent);
+                        }
+                        for &grand in &self.ancestors[parent.0 as usize] {
+                            if grand != id && !ancestors.contains(&grand) {
+                                ancestors.push(grand);
+                            }
+                        }
+                    }
+                    Kind::ModelBase => derives_from_model = true,
+                    Kind::SchemaBase => flags.schema = true,
+                    Kind::External(symbol) | Kind::ExternalInstance(symbol) => {
+                        let symbol = &**symbol;
+                        if symbol_in(symbol, "sqlalchemy")
+                            && matches!(
+                                super::last_segment(symbol),
+                                "DeclarativeBase" | "DeclarativeBaseNoMeta" | "MappedAsDataclass"
+                            )
+                        {
+                            declares_base = true;
+                        } else if is_symbol(symbol, "sqlmodel", "SQLModel") {
+                            sqlmodel = true;
+                        } else if symbol_in(symbol, "pydantic")
+                            && super::last_segment(symbol) == "BaseModel"
+                        {
+                            flags.schema = true;
+                            flags.pydantic = true;
+                        } else if (symbol_in(symbol, "marshmallow")
+                            || symbol_in(symbol, "marshmallow_sqlalchemy")
+                            || symbol_in(symbol, "flask_marshmallow"))
+                            && super::last_segment(symbol).ends_with("Schema")
+                        {
+                            flags.schema = true;
+                        } else if (symbol_in(symbol, "flask_restful")
+                            || symbol_in(symbol, "flask_restx")
+                            || symbol_in(symbol, "flask_restplus"))
+                            && super::last_segment(symbol) == "Resource"
+                        {
+                            flags.view = true;
+                            flags.resource = true;
+                        } else if symbol_in(symbol, "flask")
+                            && matches!(super::last_segment(symbol), "MethodView" | "View")
+                        {
+                            flags.view = true;
+                        } else if symbol_in(symbol, "flask_appbuilder") {
+                            flags.appbuilder = true;
+                        } else if is_symbol(symbol, "flask_sqlalchemy", "Model") {
+                            derives_from_model = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if sqlmodel {
+            if facts.keyword_true.iter().any(|k| k.as_str() == "table") {
+                derives_from_model = true;
+            } else {
+                flags.schema = true;
+                flags.pydantic = true;
+            }
+        }
+        if declares_base || (derives_from_model && facts.is_abstract) {
+            flags.model_base = true;
+        } else if derives_from_model {
+            flags.model = true;
+        }
+        self.flags[slot] = flags;
+        self.ancestors[slot] = ancestors;
+        self.state[slot] = State::Done;
+    }
+}

@@ -1,0 +1,827 @@
+//! Gives terms their meaning against the index.
+//!
+//! Calls to project functions are followed through the callee's *summary*: the union of what its
+//! `return` statements hold, evaluated with the call's arguments in place of the parameters.
+//! Summaries may call other summaries; the depth is bounded by a budget that every summary and
+//! every module-level binding followed spends one unit of ([`SUMMARY_DEPTH`] at the start), so
+//! recursion and long chains end. A result depends only on the term, the arguments and the budget
+//! left, so results are cached by those and the same on every run and thread count.
+
+use rustc_hash::FxHashMap;
+
+use super::external::{
+    is_serializer_method, is_symbol, symbol_in, QUERY_ALL, QUERY_CHAIN, QUERY_ONE,
+};
+use super::value::{Fact, Kind, Origin, Value};
+use super::{last_segment, ClassId, FuncId, ProjectIndex};
+use crate::analyze::term::{CallTerm, Key, Term, TermId};
+use crate::analyze::FileFacts;
+use crate::source::FileId;
+
+/// How many summaries (and module-level bindings) deep a term is followed.
+pub const SUMMARY_DEPTH: u32 = 6;
+
+/// Terms nested deeper than this (within one file) are not followed: only generated code nests
+/// that deep, and it bounds the evaluator's recursion.
+const MAX_TERM_DEPTH: u32 = 200;
+
+/// The context a term is evaluated in: its file, the arguments its function was called with (when
+/// evaluating a summary for a call), and the budget left.
+#[derive(Clone, Copy)]
+struct Ctx<'v> {
+    file: FileId,
+    args: Option<&'v [Value]>,
+    budget: u32,
+}
+
+pub struct Evaluator<'i, 'a> {
+    index: &'i ProjectIndex<'a>,
+    summaries: FxHashMap<(FuncId, u32), Value>,
+    symbols: FxHashMap<(Box<str>, u32), Value>,
+}
+
+impl<'i, 'a> Evaluator<'i, 'a> {
+    pub fn new(index: &'i ProjectIndex<'a>) -> Self {
+        Self {
+            index,
+            summaries: FxHashMap::default(),
+            symbols: FxHashMap::default(),
+        }
+    }
+
+    pub fn index(&self) -> &'i ProjectIndex<'a> {
+        self.index
+    }
+
+    /// What `term` of `file` holds, at the top level (parameters stay parameters).
+    pub fn eval(&mut self, file: FileId, term: TermId) -> Value {
+        let ctx = Ctx {
+            file,
+            args: None,
+            budget: SUMMARY_DEPTH,
+        };
+        self.eval_in(ctx, term, 0)
+    }
+
+    /// What a call to `function` with no known arguments returns.
+    pub fn summary_of(&mut self, function: FuncId) -> Value {
+        self.summary(function, None, SUMMARY_DEPTH)
+    }
+
+    fn facts(&self, file: FileId) -> Option<&'a FileFacts> {
+        self.index.facts(file)
+    }
+
+    fn eval_in(&mut self, ctx: Ctx<'_>, term: TermId, depth: u32) -> Value {
+        if !term.is_interesting() {
+            return if term == TermId::CONST {
+                Value::kind(Kind::Const)
+            } else {
+                Value::empty()
+            };
+        }
+        if depth > MAX_TERM_DEPTH {
+            return Value::empty();
+        }
+        let Some(facts) = self.facts(ctx.file) else {
+            return Value::empty();
+        };
+        let depth = depth + 1;
+        match facts.terms.get(term) {
+            Term::Unknown => Value::empty(),
+            Term::Const => Value::kind(Kind::Const),
+            Term::Global(symbol) => self.resolve_symbol(symbol, ctx.budget),
+            Term::Param(index) => match ctx.args {
+                Some(args) => args.get(*index as usize).cloned().unwrap_or_default(),
+                None => Value::kind(Kind::Param(*index)),
+            },
+            Term::SelfOf(local) => {
+                Value::kind(Kind::Instance(self.index.class_id(ctx.file, *local)))
+            }
+            Term::ClsOf(local) => Value::kind(Kind::Class(self.index.class_id(ctx.file, *local))),
+            Term::Attr(inner, name) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                let mut out = Value::empty();
+                for fact in value.iter() {
+                    out.extend(self.attr(fact, name, ctx.budget));
+                }
+                out
+            }
+            Term::Call(call) => {
+                let callee = self.eval_in(ctx, call.callee, depth);
+                let mut out = Value::empty();
+                for fact in callee.iter() {
+                    out.extend(self.call(ctx, fact, call, depth));
+                }
+                out
+            }
+            Term::Subscript(inner, key) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .filter_map(|fact| subscript(fact, key))
+                    .collect()
+            }
+            Term::Element(inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value.iter().filter_map(element).collect()
+            }
+            Term::Collect(inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value.iter().map(collect).collect()
+            }
+            Term::Container(items) | Term::Union(items) => {
+                let mut out = Value::empty();
+                for &item in items.iter() {
+                    out.extend(self.eval_in(ctx, item, depth));
+                }
+                out
+            }
+            Term::AllowListed(inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                // Request data filtered through an allow-list is no longer the client's choice.
+                value
+                    .iter()
+                    .map(|fact| match fact.kind {
+                        Kind::RequestData(_) => fact.becomes(Kind::Const),
+                        _ => fact.clone(),
+                    })
+                    .collect()
+            }
+            Term::Exception(range) => Value::of(Fact::at(
+                Kind::Exception,
+                Origin {
+                    file: ctx.file,
+                    range: *range,
+                },
+            )),
+            Term::Format(parts) => {
+                // A string keeps what text can carry: exception text, request data, parameters.
+                let mut out = Value::kind(Kind::Const);
+                for &part in parts.iter() {
+                    for fact in self.eval_in(ctx, part, depth).iter() {
+                        match &fact.kind {
+                            Kind::Exception | Kind::ExceptionText => {
+                                out.push(fact.becomes(Kind::ExceptionText))
+                            }
+                            Kind::RequestData(_) | Kind::Param(_) => out.push(fact.clone()),
+                            _ => {}
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// A qualified name: a project class, function or module, a module-level binding (followed
+    /// through re-exports and star imports), or something outside the project.
+    fn resolve_symbol(&mut self, symbol: &str, budget: u32) -> Value {
+        if let Some(id) = self.index.class_by_qualname(symbol) {
+            return Value::kind(Kind::Class(id));
+        }
+        if let Some(id) = self.index.function_by_qualname(symbol) {
+            return Value::kind(Kind::Function(id));
+        }
+        if let Some(file) = self.index.module(symbol) {
+            return Value::kind(Kind::Module(file));
+        }
+        let key = (Box::<str>::from(symbol), budget);
+        if let Some(value) = self.symbols.get(&key) {
+            return value.clone();
+        }
+        let value = match symbol.rsplit_once('.') {
+            None => Value::kind(external(symbol)),
+            Some((prefix, name)) => {
+                let parent = self.resolve_symbol(prefix, budget);
+                let mut out = Value::empty();
+                for fact in parent.iter() {
+                    out.extend(self.attr(fact, name, budget));
+                }
+                out
+            }
+        };
+        self.symbols.insert(key, value.clone());
+        value
+    }
+
+    /// A name looked up in a project module.
+    fn module_member(&mut self, file: FileId, name: &str, budget: u32) -> Value {
+        let Some(facts) = self.facts(file) else {
+            return Value::empty();
+        };
+        let qualified = format!("{}.{name}", facts.module);
+        if let Some(id) = self.index.class_by_qualname(&qualified) {
+            return Value::kind(Kind::Class(id));
+        }
+        if let Some(id) = self.index.function_by_qualname(&qualified) {
+            return Value::kind(Kind::Function(id));
+        }
+        if let Some(binding) = facts.globals.iter().find(|b| b.name.as_str() == name) {
+            if budget == 0 {
+                return Value::empty();
+            }
+            let ctx = Ctx {
+                file,
+                args: None,
+                budget: budget - 1,
+            };
+            return self.eval_in(ctx, binding.value, 0);
+        }
+        if let Some((_, target)) = facts
+            .imports
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound.as_str() == name)
+        {
+            if budget == 0 {
+                return Value::empty();
+            }
+            return self.resolve_symbol(target, budget - 1);
+        }
+        if let Some(submodule) = self.index.module(&qualified) {
+            return Value::kind(Kind::Module(submodule));
+        }
+        if budget > 0 {
+            for star in &facts.star_imports {
+                let found = self.resolve_symbol(&format!("{star}.{name}"), budget - 1);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        Value::empty()
+    }
+
+    /// `value.name`.
+    fn attr(&mut self, fact: &Fact, name: &str, budget: u32) -> Value {
+        let method = || Value::of(Fact::new(Kind::Method(Box::new(fact.clone()), name.into())));
+        match &fact.kind {
+            Kind::Module(file) => self.module_member(*file, name, budget),
+            Kind::External(symbol) => Value::kind(external(&format!("{symbol}.{name}"))),
+            Kind::Class(class) => {
+                let class = *class;
+                if self.index.is_model(class) && name == "query" {
+                    return Value::of(fact.becomes(Kind::Query(class)));
+                }
+                if let Some(function) = self.index.method(class, name) {
+                    return Value::kind(Kind::BoundMethod(function));
+                }
+                if let Some(value) = self.class_attribute(class, name, budget) {
+                    return value;
+                }
+                method()
+            }
+            Kind::Instance(class) => {
+                let class = *class;
+                if name == "__dict__" {
+                    return Value::of(fact.becomes(Kind::AttrDict(class)));
+                }
+                if let Some(relationship) = self.index.relationship(class, name) {
+                    let Some(target) = relationship.target else {
+                        return Value::empty();
+                    };
+                    let kind = if relationship.dynamic {
+                        Kind::Query(target)
+                    } else if relationship.scalar {
+                        Kind::Instance(target)
+                    } else {
+                        Kind::Collection(target)
+                    };
+                    return Value::of(fact.becomes(kind));
+                }
+                if let Some(function) = self.index.method(class, name) {
+                    return Value::of(fact.becomes(Kind::BoundMethod(function)));
+                }
+                if !self.index.is_model(class) {
+                    if let Some(value) = self.class_attribute(class, name, budget) {
+                        return value;
+                    }
+                }
+                method()
+            }
+            Kind::Pagination(class) => match name {
+                "items" => Value::of(fact.becomes(Kind::Collection(*class))),
+                _ => method(),
+            },
+            Kind::ExternalInstance(symbol) => {
+                if is_symbol(symbol, "flask_sqlalchemy", "SQLAlchemy") {
+                    return match name {
+                        "Model" => Value::kind(Kind::ModelBase),
+                        "session" => Value::kind(Kind::Session),
+                        "select" => Value::kind(Kind::External("sqlalchemy.select".into())),
+                        "text" => Value::kind(Kind::External("sqlalchemy.text".into())),
+                        _ => method(),
+                    };
+                }
+                if is_symbol(symbol, "flask_marshmallow", "Marshmallow") {
+                    return match name {
+                        n if n.ends_with("Schema") => Value::kind(Kind::SchemaBase),
+                        _ => method(),
+                    };
+                }
+                method()
+            }
+            Kind::Request => match name {
+                "json" | "form" | "args" | "values" | "data" | "files" | "view_args"
+                | "cookies" | "headers" | "stream" => {
+                    Value::of(fact.becomes(Kind::RequestData(format!("request.{name}").into())))
+                }
+                _ => method(),
+            },
+            Kind::Exception => match name {
+                "args" | "message" | "msg" | "strerror" | "description" | "orig" | "detail"
+                | "messages" => Value::of(fact.becomes(Kind::ExceptionText)),
+                _ => method(),
+            },
+            Kind::Session
+            | Kind::Query(_)
+            | Kind::RequestData(_)
+            | Kind::Collection(_)
+            | Kind::MongoClient
+            | Kind::MongoDatabase
+            | Kind::MongoCollection
+            | Kind::MongoCursor { .. }
+            | Kind::ExceptionText => method(),
+            _ => Value::empty(),
+        }
+    }
+
+    /// A class-level attribute of a project class (not a column): `Model = db.Model` aliases and
+    /// the like.
+    fn class_attribute(&mut self, class: ClassId, name: &str, budget: u32) -> Option<Value> {
+        if budget == 0 {
+            return None;
+        }
+        for id in self.index.lineage(class).collect::<Vec<_>>() {
+            let facts = self.index.class(id);
+            if let Some((_, term, _)) = facts
+                .attributes
+                .iter()
+                .find(|(attr, _, _)| attr.as_str() == name)
+            {
+                let ctx = Ctx {
+                    file: self.index.class_file(id),
+                    args: None,
+                    budget: budget - 1,
+                };
+                return Some(self.eval_in(ctx, *term, 0));
+            }
+        }
+        None
+    }
+
+    /// Arguments evaluated for a call.
+    fn args(&mut self, ctx: Ctx<'_>, call: &CallTerm, depth: u32) -> Vec<Value> {
+        call.args
+            .iter()
+            .map(|&arg| self.eval_in(ctx, arg, depth))
+            .collect()
+    }
+
+    fn arg(
+        &mut self,
+        ctx: Ctx<'_>,
+        call: &CallTerm,
+        position: usize,
+        name: &str,
+        depth: u32,
+    ) -> Value {
+        match call.arg(position, name) {
+            Some(term) => self.eval_in(ctx, term, depth),
+            None => Value::empty(),
+        }
+    }
+
+    /// `callee(args)`, for one fact of the callee.
+    fn call(&mut self, ctx: Ctx<'_>, callee: &Fact, call: &CallTerm, depth: u32) -> Value {
+        let origin = Origin {
+            file: ctx.file,
+            range: call.range,
+        };
+        match &callee.kind {
+            Kind::Class(class) => {
+                let class = *class;
+                let flags = self.index.flags(class);
+                if flags.schema || flags.model_base {
+                    Value::empty()
+                } else {
+                    Value::of(Fact::at(Kind::Instance(class), origin))
+                }
+            }
+            Kind::Function(function) | Kind::BoundMethod(function) => {
+                let function = *function;
+                if ctx.budget == 0 {
+                    return Value::empty();
+                }
+                let args = self.call_args(ctx, function, call, depth);
+                self.summary(function, args.as_deref(), ctx.budget - 1)
+            }
+            Kind::External(symbol) => self.external_call(ctx, symbol, call, origin, depth),
+            Kind::ExternalInstance(symbol) => {
+                if symbol_in(symbol, "sqlalchemy")
+                    && matches!(last_segment(symbol), "sessionmaker" | "scoped_session")
+                {
+                    Value::kind(Kind::Session)
+                } else {
+                    Value::empty()
+                }
+            }
+            Kind::Session => Value::kind(Kind::Session),
+            Kind::Method(receiver, name) => {
+                self.method_call(ctx, receiver, name, call, origin, depth)
+            }
+            _ => Value::empty(),
+        }
+    }
+
+    /// The values of a call's arguments in the order of the callee's parameters, or `None` when
+    /// none of them holds anything a rule follows (so the cached summary serves).
+    fn call_args(
+        &mut self,
+        ctx: Ctx<'_>,
+        function: FuncId,
+        call: &CallTerm,
+        depth: u32,
+    ) -> Option<Vec<Value>> {
+        let params = &self.index.function(function).params;
+        if params.is_empty() {
+            return None;
+        }
+        let mut values = vec![Value::empty(); params.len()];
+        for (position, &arg) in call.args.iter().enumerate() {
+            if let Some(slot) = values.get_mut(position) {
+                *slot = self.eval_in(ctx, arg, depth);
+            }
+        }
+        for (name, arg) in call.keywords.iter() {
+            if let Some(position) = params.iter().position(|param| param == name) {
+                values[position] = self.eval_in(ctx, *arg, depth);
+            }
+        }
+        values
+            .iter()
+            .any(|value| !value.is_empty())
+            .then_some(values)
+    }
+
+    /// What a function returns, given its arguments (or none known).
+    fn summary(&mut self, function: FuncId, args: Option<&[Value]>, budget: u32) -> Value {
+        if args.is_none() {
+            if let Some(value) = self.summaries.get(&(function, budget)) {
+                return value.clone();
+            }
+        }
+        let facts = self.index.function(function);
+        let ctx = Ctx {
+            file: self.index.function_file(function),
+            args,
+            budget,
+        };
+        let mut out = Value::empty();
+        for site in &facts.returns {
+            out.extend(self.eval_in(ctx, site.value, 0));
+        }
+        if args.is_none() {
+            // A summary seen from outside: its parameters mean nothing to the caller.
+            out = out
+                .iter()
+                .filter(|fact| !matches!(fact.kind, Kind::Param(_)))
+                .cloned()
+                .collect();
+            self.summaries.insert((function, budget), out.clone());
+        }
+        out
+    }
+
+    fn external_call(
+        &mut self,
+        ctx: Ctx<'_>,
+        symbol: &str,
+        call: &CallTerm,
+        origin: Origin,
+        depth: u32,
+    ) -> Value {
+        let name = last_segment(symbol);
+        if symbol_in(symbol, "builtins") {
+            let first = self.arg(ctx, call, 0, "", depth);
+            return match name {
+                "vars" => first
+                    .iter()
+                    .filter_map(|fact| match fact.kind {
+                        Kind::Instance(class) => Some(fact.becomes(Kind::AttrDict(class))),
+                        Kind::Collection(class) => Some(fact.becomes(Kind::AttrDicts(class))),
+                        _ => None,
+                    })
+                    .collect(),
+                "str" | "repr" | "format" | "ascii" => first
+                    .iter()
+                    .map(|fact| match fact.kind {
+                        Kind::Exception | Kind::ExceptionText => fact.becomes(Kind::ExceptionText),
+                        Kind::RequestData(_) => fact.clone(),
+                        _ => fact.becomes(Kind::Const),
+                    })
+                    .collect(),
+                "list" | "tuple" | "set" | "frozenset" | "sorted" | "reversed" | "iter"
+                | "dict" => first.iter().map(|fact| list_of(fact)).collect(),
+                "next" => first.iter().filter_map(element).collect(),
+                _ => Value::kind(Kind::Const),
+            };
+        }
+        if symbol_in(symbol, "copy") && matches!(name, "copy" | "deepcopy") {
+            return self.arg(ctx, call, 0, "x", depth);
+        }
+        if matches!(name, "dumps" | "jsonable_encoder")
+            && (symbol_in(symbol, "json")
+                || symbol_in(symbol, "simplejson")
+                || symbol_in(symbol, "bson")
+                || symbol_in(symbol, "flask")
+                || symbol_in(symbol, "orjson")
+                || symbol_in(symbol, "ujson"))
+        {
+            // Serialized text still carries whatever was serialized.
+            return self.arg(ctx, call, 0, "obj", depth);
+        }
+        if symbol_in(symbol, "traceback") && name.starts_with("format") {
+            return Value::of(Fact::at(Kind::ExceptionText, origin));
+        }
+        if symbol_in(symbol, "sqlalchemy") || is_symbol(symbol, "flask_sqlalchemy", "select") {
+            match name {
+                "select" => return self.select(ctx, call, origin, depth),
+                "declarative_base" | "as_declarative" => return Value::kind(Kind::ModelBase),
+                "Session" | "scoped_session" => return Value::kind(Kind::Session),
+                "sessionmaker" => return Value::kind(Kind::ExternalInstance(symbol.into())),
+                _ => {}
+            }
+        }
+        if symbol_in(symbol, "flask") {
+            match name {
+                "jsonify"
+                | "make_response"
+                | "Response"
+                | "send_file"
+                | "redirect"
+                | "render_template"
+                | "render_template_string"
+                | "abort" => return Value::kind(Kind::Response),
+                _ => {}
+            }
+        }
+        if is_symbol(symbol, "flask_sqlalchemy", "SQLAlchemy")
+            || is_symbol(symbol, "flask_marshmallow", "Marshmallow")
+        {
+            return Value::kind(Kind::ExternalInstance(symbol.into()));
+        }
+        if name.chars().next().is_some_and(char::is_uppercase) {
+            Value::of(Fact::at(Kind::ExternalInstance(symbol.into()), origin))
+        } else {
+            Value::empty()
+        }
+    }
+
+    /// `select(User)` is a statement over `User` entities; `select(User.id)` a projection.
+    fn select(&mut self, ctx: Ctx<'_>, call: &CallTerm, origin: Origin, depth: u32) -> Value {
+        let args = self.args(ctx, call, depth);
+        self.entities(&args, origin)
+    }
+
+    /// Model classes among query arguments become a query over them; anything else (columns)
+    /// makes a projection.
+    fn entities(&self, args: &[Value], origin: Origin) -> Value {
+        let mut out = Value::empty();
+        for arg in args {
+            for fact in arg.iter() {
+                if let Kind::Class(class) = fact.kind {
+                    if self.index.is_model(class) {
+                        out.push(Fact::at(Kind::Query(class), origin));
+                    }
+                }
+            }
+        }
+        if out.is_empty() && !args.is_empty() {
+            out.push(Fact::at(Kind::Projection, origin));
+        }
+        out
+    }
+
+    fn method_call(
+        &mut self,
+        ctx: Ctx<'_>,
+        receiver: &Fact,
+        name: &str,
+        call: &CallTerm,
+        origin: Origin,
+        depth: u32,
+    ) -> Value {
+        match &receiver.kind {
+            Kind::Query(class) => {
+                let class = *class;
+                if QUERY_ONE.contains(&name) {
+                    Value::of(Fact::at(Kind::Instance(class), origin))
+                } else if QUERY_ALL.contains(&name) {
+                    Value::of(Fact::at(Kind::Collection(class), origin))
+                } else if name == "paginate" {
+                    Value::of(Fact::at(Kind::Pagination(class), origin))
+                } else if name == "options" {
+                    // `options(load_only(...))` loads chosen columns only.
+                    let loads_chosen_columns = call
+                        .args
+                        .iter()
+                        .any(|&arg| self.index.term_mentions(ctx.file, arg, &["load_only"]));
+                    if loads_chosen_columns {
+                        Value::of(Fact::at(Kind::Projection, origin))
+                    } else {
+                        Value::of(receiver.clone())
+                    }
+                } else if matches!(name, "with_entities" | "values") {
+                    let args = self.args(ctx, call, depth);
+                    self.entities(&args, origin)
+                } else if QUERY_CHAIN.contains(&name) {
+                    Value::of(receiver.clone())
+                } else {
+                    Value::kind(Kind::Const)
+                }
+            }
+            Kind::Pagination(class) => match name {
+                "next" | "prev" => Value::of(Fact::at(Kind::Pagination(*class), origin)),
+                _ => Value::empty(),
+            },
+            Kind::Session => match name {
+                "query" => {
+                    let args = self.args(ctx, call, depth);
+                    self.entities(&args, origin)
+                }
+                "get" | "get_one" | "merge" => self.first_entity_instance(ctx, call, origin, depth),
+                "execute" | "scalars" => {
+                    let statement = self.arg(ctx, call, 0, "statement", depth);
+                    statement
+                        .iter()
+                        .filter(|fact| matches!(fact.kind, Kind::Query(_)))
+                        .map(|fact| fact.becomes(fact.kind.clone()))
+                        .collect()
+                }
+                "scalar" => {
+                    let statement = self.arg(ctx, call, 0, "statement", depth);
+                    statement
+                        .iter()
+                        .filter_map(|fact| match fact.kind {
+                            Kind::Query(class) => Some(Fact::at(Kind::Instance(class), origin)),
+                            _ => None,
+                        })
+                        .collect()
+                }
+                _ => Value::empty(),
+            },
+            Kind::ExternalInstance(symbol)
+                if is_symbol(symbol, "flask_sqlalchemy", "SQLAlchemy") =>
+            {
+                match name {
+                    "get_or_404" => self.first_entity_instance(ctx, call, origin, depth),
+                    "first_or_404" | "one_or_404" => {
+                        let statement = self.arg(ctx, call, 0, "statement", depth);
+                        statement
+                            .iter()
+                            .filter_map(|fact| match fact.kind {
+                                Kind::Query(class) => Some(Fact::at(Kind::Instance(class), origin)),
+                                _ => None,
+                            })
+                            .collect()
+                    }
+                    "paginate" => {
+                        let statement = self.arg(ctx, call, 0, "select", depth);
+                        statement
+                            .iter()
+                            .filter_map(|fact| match fact.kind {
+                                Kind::Query(class) => {
+                                    Some(Fact::at(Kind::Pagination(class), origin))
+                                }
+                                _ => None,
+                            })
+                            .collect()
+                    }
+                    _ => Value::empty(),
+                }
+            }
+            Kind::Instance(_) | Kind::Class(_) => {
+                if is_serializer_method(name) {
+                    Value::kind(Kind::Const)
+                } else {
+                    Value::empty()
+                }
+            }
+            Kind::Collection(class) => match name {
+                "copy" => Value::of(receiver.clone()),
+                "pop" => Value::of(receiver.becomes(Kind::Instance(*class))),
+                _ => Value::empty(),
+            },
+            Kind::Request => match name {
+                "get_json" | "get_data" => Value::of(
+                    receiver.becomes(Kind::RequestData(format!("request.{name}()").into())),
+                ),
+                _ => Value::empty(),
+            },
+            Kind::RequestData(source) => match name {
+                "get" | "getlist" | "to_dict" | "copy" | "items" | "keys" | "values" | "dict"
+                | "pop" => Value::of(receiver.becomes(Kind::RequestData(source.clone()))),
+                _ => Value::empty(),
+            },
+            Kind::Exception => match name {
+                "__str__" | "__repr__" => Value::of(receiver.becomes(Kind::ExceptionText)),
+                _ => Value::empty(),
+            },
+            Kind::ExceptionText => Value::of(receiver.clone()),
+            _ => Value::empty(),
+        }
+    }
+
+    /// `session.get(User, id)`, `db.get_or_404(User, id)`: an instance of the first argument.
+    fn first_entity_instance(
+        &mut self,
+        ctx: Ctx<'_>,
+        call: &CallTerm,
+        origin: Origin,
+        depth: u32,
+    ) -> Value {
+        let entity = self.arg(ctx, call, 0, "entity", depth);
+        entity
+            .iter()
+            .filter_map(|fact| match fact.kind {
+                Kind::Class(class) if self.index.is_model(class) => {
+                    Some(Fact::at(Kind::Instance(class), origin))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// External names flaskcheck gives a meaning to.
+fn external(symbol: &str) -> Kind {
+    if is_symbol(symbol, "flask", "request") {
+        return Kind::Request;
+    }
+    Kind::External(symbol.into())
+}
+
+/// `list(x)`, `sorted(x)`: the same elements, as a list.
+fn list_of(fact: &Fact) -> Fact {
+    match &fact.kind {
+        Kind::Query(class) | Kind::Pagination(class) => fact.becomes(Kind::Collection(*class)),
+        Kind::MongoCursor { projected } => fact.becomes(Kind::MongoDocuments {
+            projected: *projected,
+        }),
+        _ => fact.clone(),
+    }
+}
+
+/// Iterating: an element of a collection.
+fn element(fact: &Fact) -> Option<Fact> {
+    Some(match &fact.kind {
+        Kind::Collection(class) | Kind::Query(class) | Kind::Pagination(class) => {
+            fact.becomes(Kind::Instance(*class))
+        }
+        Kind::AttrDicts(class) => fact.becomes(Kind::AttrDict(*class)),
+        Kind::MongoCursor { projected } | Kind::MongoDocuments { projected } => {
+            fact.becomes(Kind::MongoDocument {
+                projected: *projected,
+            })
+        }
+        Kind::Instance(_) | Kind::AttrDict(_) | Kind::MongoDocument { .. } | Kind::Class(_) => {
+            return None
+        }
+        _ => fact.clone(),
+    })
+}
+
+/// Building a list of elements like this one.
+fn collect(fact: &Fact) -> Fact {
+    match &fact.kind {
+        Kind::Instance(class) => fact.becomes(Kind::Collection(*class)),
+        Kind::AttrDict(class) => fact.becomes(Kind::AttrDicts(*class)),
+        Kind::MongoDocument { projected } => fact.becomes(Kind::MongoDocuments {
+            projected: *projected,
+        }),
+        _ => fact.clone(),
+    }
+}
+
+fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
+    Some(match (&fact.kind, key) {
+        (Kind::Collection(class) | Kind::Query(class), Key::Int(_) | Key::Dynamic(_)) => {
+            fact.becomes(Kind::Instance(*class))
+        }
+        (Kind::Collection(_) | Kind::Query(_), Key::Slice) => fact.becomes(match &fact.kind {
+            Kind::Query(class) => Kind::Collection(*class),
+            other => other.clone(),
+        }),
+        (Kind::AttrDicts(class), Key::Int(_)) => fact.becomes(Kind::AttrDict(*class)),
+        (Kind::MongoDocuments { projected }, Key::Int(_)) => fact.becomes(Kind::MongoDocument {
+            projected: *projected,
+        }),
+        (Kind::RequestData(source), Key::Str(name)) => {
+            fact.becomes(Kind::RequestData(format!("{source}[{name:?}]").into()))
+        }
+        (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
+        _ => return None,
+    })
+}

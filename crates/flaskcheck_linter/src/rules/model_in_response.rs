@@ -1,0 +1,14 @@
+//! FC101 model-in-response: rules/FC101.md.
+
+use super::model_leak::{report, Shape};
+use super::RuleChecks;
+use crate::check::ProjectContext;
+
+pub(crate) const CHECKS: RuleChecks = RuleChecks {
+    ast: None,
+    project: Some(check),
+};
+
+fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
+    report(ctx, Shape::Single);
+}

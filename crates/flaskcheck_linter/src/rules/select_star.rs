@@ -1,0 +1,315 @@
+//! FC103 select-star: rules/FC103.md.
+//!
+//! Reads every string literal (plain, implicitly concatenated, triple-quoted, f-string; not
+//! docstrings) as SQL and reports each `*` or `table.*` in a top-level `SELECT` list. Stars inside
+//! parentheses are not top-level: `COUNT(*)`, `EXISTS (SELECT * ...)` and subqueries whose result
+//! the outer query projects stay silent.
+
+use flaskcheck_python::ast::{Expr, FStringPart, InterpolatedStringElement};
+use flaskcheck_python::{TextRange, TextSize};
+
+use super::RuleChecks;
+use crate::analyze::{Checker, Node};
+use crate::registry::Rule;
+
+pub(crate) const CHECKS: RuleChecks = RuleChecks {
+    ast: Some(check),
+    project: None,
+};
+
+/// The raw text of a string's literal parts, joined, with where each piece came from.
+struct StringText {
+    text: String,
+    /// (offset in `text`, offset in the source) for each piece.
+    pieces: Vec<(usize, TextSize)>,
+}
+
+impl StringText {
+    fn new() -> Self {
+        Self {
+            text: String::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    fn push_source(&mut self, source: &str, range: TextRange) {
+        self.pieces.push((self.text.len(), range.start()));
+        self.text.push_str(&source[range]);
+    }
+
+    /// An interpolated value: never part of a keyword or a star.
+    fn push_hole(&mut self) {
+        self.text.push_str(" ? ");
+    }
+
+    fn source_offset(&self, offset: usize) -> TextSize {
+        let (start, source) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= offset)
+            .copied()
+            .unwrap_or((0, TextSize::default()));
+        source + TextSize::try_from(offset - start).unwrap_or_default()
+    }
+}
+
+fn check(checker: &mut Checker<'_>, node: Node<'_>) {
+    let Node::Expr(expr) = node else { return };
+    if !matches!(expr, Expr::StringLiteral(_) | Expr::FString(_)) || checker.is_docstring(expr) {
+        return;
+    }
+    let source = checker.file.text();
+    let mut string = StringText::new();
+    match expr {
+        Expr::StringLiteral(literal) => {
+            for part in literal.value.iter() {
+                string.push_source(source, part.content_range());
+            }
+        }
+        Expr::FString(fstring) => {
+            for part in fstring.value.iter() {
+                match part {
+                    FStringPart::Literal(literal) => {
+                        string.push_source(source, literal.content_range())
+                    }
+                    FStringPart::FString(f) => {
+                        for element in &f.elements {
+                            match element {
+                                InterpolatedStringElement::Literal(literal) => {
+                                    string.push_source(source, literal.range)
+                                }
+                                InterpolatedStringElement::Interpolation(_) => string.push_hole(),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        _ => return,
+    }
+    for star in select_stars(&string.text) {
+        let start = string.source_offset(star);
+        let range = TextRange::at(start, TextSize::from(1));
+        checker
+            .report(
+                Rule::SelectStar,
+                range,
+                "`SELECT *` returns every column of the table, including ones added later",
+            )
+            .help = Some("name the columns the caller needs".to_string());
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'s> {
+    Word(&'s str),
+    Star,
+    Dot,
+    Comma,
+    Open,
+    Close,
+    Other,
+}
+
+/// A rough SQL lexer: enough to find keywords, stars and brackets outside quotes and comments.
+/// Backslash escapes of the Python source (`\n`) count as spaces.
+fn tokens(text: &str) -> Vec<(usize, Token<'_>)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\\' => i += 2,
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'\'' | b'"' | b'`' => {
+                let quote = b;
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+                out.push((i, Token::Other));
+            }
+            b'*' => {
+                out.push((i, Token::Star));
+                i += 1;
+            }
+            b'.' => {
+                out.push((i, Token::Dot));
+                i += 1;
+            }
+            b',' => {
+                out.push((i, Token::Comma));
+                i += 1;
+            }
+            b'(' => {
+                out.push((i, Token::Open));
+                i += 1;
+            }
+            b')' => {
+                out.push((i, Token::Close));
+                i += 1;
+            }
+            _ if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80 => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'_' | b'$')
+                        || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                out.push((start, Token::Word(&text[start..i])));
+            }
+            _ if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                out.push((i, Token::Other));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn is_keyword(token: Token<'_>, keyword: &str) -> bool {
+    matches!(token, Token::Word(word) if word.eq_ignore_ascii_case(keyword))
+}
+
+/// Offsets of the stars in top-level `SELECT` lists that are followed by `FROM`.
+fn select_stars(text: &str) -> Vec<usize> {
+    let tokens = tokens(text);
+    let mut stars = Vec::new();
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i].1 {
+            Token::Open => depth += 1,
+            Token::Close => depth -= 1,
+            token if depth == 0 && is_keyword(token, "SELECT") => {
+                let (found, from_seen, next) = select_list(&tokens, i + 1);
+                if from_seen {
+                    stars.extend(found);
+                }
+                i = next;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stars
+}
+
+/// Reads a select list starting at `start`: the stars it holds as whole items, whether a `FROM`
+/// ends it, and where to go on.
+fn select_list(tokens: &[(usize, Token<'_>)], start: usize) -> (Vec<usize>, bool, usize) {
+    let mut stars = Vec::new();
+    let mut depth = 0i32;
+    let mut item_start = start;
+    let mut i = start;
+    // Modifiers that may precede the list.
+    while i < tokens.len()
+        && [
+            "DISTINCT",
+            "ALL",
+            "TOP",
+            "STRAIGHT_JOIN",
+            "SQL_CALC_FOUND_ROWS",
+        ]
+        .iter()
+        .any(|k| is_keyword(tokens[i].1, k))
+    {
+        i += 1;
+        if is_keyword(tokens[i - 1].1, "TOP") {
+            i += 1;
+        }
+        item_start = i;
+    }
+    let check_item = |from: usize, to: usize, stars: &mut Vec<usize>| {
+        let item: Vec<Token<'_>> = tokens[from..to].iter().map(|(_, t)| *t).collect();
+        let is_star = match item.as_slice() {
+            [Token::Star] => true,
+            [.., Token::Word(_), Token::Dot, Token::Star] => item[..item.len() - 1]
+                .iter()
+                .all(|t| matches!(t, Token::Word(_) | Token::Dot)),
+            _ => false,
+        };
+        if is_star {
+            stars.push(tokens[to - 1].0);
+        }
+    };
+    while i < tokens.len() {
+        match tokens[i].1 {
+            Token::Open => depth += 1,
+            Token::Close => {
+                if depth == 0 {
+                    return (stars, false, i);
+                }
+                depth -= 1;
+            }
+            Token::Comma if depth == 0 => {
+                check_item(item_start, i, &mut stars);
+                item_start = i + 1;
+            }
+            token if depth == 0 && is_keyword(token, "FROM") => {
+                check_item(item_start, i, &mut stars);
+                return (stars, true, i + 1);
+            }
+            token if depth == 0 && (is_keyword(token, "SELECT") || is_keyword(token, "UNION")) => {
+                return (Vec::new(), false, i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (stars, false, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::select_stars;
+
+    fn stars(sql: &str) -> Vec<&str> {
+        select_stars(sql).into_iter().map(|at| &sql[at..]).collect()
+    }
+
+    #[test]
+    fn finds_stars_in_select_lists() {
+        assert_eq!(stars("SELECT * FROM users").len(), 1);
+        assert_eq!(stars("select u.* from users u").len(), 1);
+        assert_eq!(stars("SELECT DISTINCT * FROM users").len(), 1);
+        assert_eq!(
+            stars("SELECT id, p.* FROM users JOIN posts p ON 1=1").len(),
+            1
+        );
+        assert_eq!(stars("SELECT * FROM a UNION SELECT * FROM b").len(), 2);
+        assert_eq!(stars("SELECT * FROM (SELECT id FROM t) sub").len(), 1);
+    }
+
+    #[test]
+    fn ignores_counts_exists_and_prose() {
+        assert!(stars("SELECT COUNT(*) FROM users").is_empty());
+        assert!(stars(
+            "SELECT id FROM users WHERE EXISTS (SELECT * FROM bans WHERE bans.uid = users.id)"
+        )
+        .is_empty());
+        assert!(stars("SELECT id FROM (SELECT * FROM t) sub").is_empty());
+        assert!(stars("please select * items").is_empty());
+        assert!(stars("SELECT a * b FROM t").is_empty());
+        assert!(stars("SELECT '*' FROM t").is_empty());
+        assert!(stars("-- SELECT * FROM t\nSELECT id FROM t").is_empty());
+    }
+}
