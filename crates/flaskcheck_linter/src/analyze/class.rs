@@ -129,10 +129,8 @@ impl Checker<'_> {
                     self.facts.classes[class as usize].meta.fields = string_list(value)
                 }
                 "exclude" => self.facts.classes[class as usize].meta.exclude = string_list(value),
-                "orm_mode" | "from_attributes" => {
-                    if is_true(value) {
-                        self.facts.classes[class as usize].meta.from_attributes = true;
-                    }
+                "orm_mode" | "from_attributes" if is_true(value) => {
+                    self.facts.classes[class as usize].meta.from_attributes = true;
                 }
                 _ => {}
             }

@@ -191,7 +191,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             return value.clone();
         }
         let value = match symbol.rsplit_once('.') {
-            None => Value::kind(external(symbol)),
+            None => self.external_value(symbol),
             Some((prefix, name)) => {
                 let parent = self.resolve_symbol(prefix, budget);
                 let mut out = Value::empty();
@@ -203,6 +203,26 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         };
         self.symbols.insert(key, value.clone());
         value
+    }
+
+    /// A name outside the project. `flask.request` is the request; Flask-Login's `current_user` is
+    /// whatever the project's `@login_manager.user_loader` returns.
+    fn external_value(&mut self, symbol: &str) -> Value {
+        if is_symbol(symbol, "flask", "request") {
+            return Value::kind(Kind::Request);
+        }
+        if is_symbol(symbol, "flask_login", "current_user") {
+            let mut out = Value::empty();
+            for &loader in self.index.user_loaders() {
+                for fact in self.summary(loader, None, SUMMARY_DEPTH - 1).iter() {
+                    if matches!(fact.kind, Kind::Instance(_)) {
+                        out.push(fact.clone());
+                    }
+                }
+            }
+            return out;
+        }
+        Value::kind(Kind::External(symbol.into()))
     }
 
     /// A name looked up in a project module.
@@ -258,7 +278,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         let method = || Value::of(Fact::new(Kind::Method(Box::new(fact.clone()), name.into())));
         match &fact.kind {
             Kind::Module(file) => self.module_member(*file, name, budget),
-            Kind::External(symbol) => Value::kind(external(&format!("{symbol}.{name}"))),
+            Kind::External(symbol) => self.external_value(&format!("{symbol}.{name}")),
             Kind::Class(class) => {
                 let class = *class;
                 if self.index.is_model(class) && name == "query" {
@@ -334,16 +354,10 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 | "messages" => Value::of(fact.becomes(Kind::ExceptionText)),
                 _ => method(),
             },
-            Kind::Session
-            | Kind::Query(_)
-            | Kind::RequestData(_)
-            | Kind::Collection(_)
-            | Kind::MongoClient
-            | Kind::MongoDatabase
-            | Kind::MongoCollection
-            | Kind::MongoCursor { .. }
-            | Kind::ExceptionText => method(),
-            _ => Value::empty(),
+            Kind::Const | Kind::Param(_) | Kind::Response | Kind::Projection | Kind::Method(..) => {
+                Value::empty()
+            }
+            _ => method(),
         }
     }
 
@@ -523,7 +537,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     })
                     .collect(),
                 "list" | "tuple" | "set" | "frozenset" | "sorted" | "reversed" | "iter"
-                | "dict" => first.iter().map(|fact| list_of(fact)).collect(),
+                | "dict" => first.iter().map(list_of).collect(),
                 "next" => first.iter().filter_map(element).collect(),
                 _ => Value::kind(Kind::Const),
             };
@@ -709,6 +723,13 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     Value::empty()
                 }
             }
+            Kind::AttrDict(_)
+            | Kind::AttrDicts(_)
+            | Kind::MongoDocument { .. }
+            | Kind::MongoDocuments { .. } => match name {
+                "copy" => Value::of(receiver.clone()),
+                _ => Value::empty(),
+            },
             Kind::Collection(class) => match name {
                 "copy" => Value::of(receiver.clone()),
                 "pop" => Value::of(receiver.becomes(Kind::Instance(*class))),
@@ -753,14 +774,6 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             })
             .collect()
     }
-}
-
-/// External names flaskcheck gives a meaning to.
-fn external(symbol: &str) -> Kind {
-    if is_symbol(symbol, "flask", "request") {
-        return Kind::Request;
-    }
-    Kind::External(symbol.into())
 }
 
 /// `list(x)`, `sorted(x)`: the same elements, as a list.

@@ -134,14 +134,24 @@ fn tokens(text: &str) -> Vec<(usize, Token<'_>)> {
                 }
                 i += 2;
             }
-            b'\'' | b'"' | b'`' => {
-                let quote = b;
+            // A string: never a keyword or a star.
+            b'\'' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != quote {
+                while i < bytes.len() && bytes[i] != b'\'' {
                     i += 1;
                 }
                 i += 1;
                 out.push((i, Token::Other));
+            }
+            // A quoted identifier (`"users"`, `` `users` ``): a name, as in `"u".*`.
+            b'"' | b'`' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b {
+                    i += 1;
+                }
+                i = (i + 1).min(bytes.len());
+                out.push((start, Token::Word(&text[start..i])));
             }
             b'*' => {
                 out.push((i, Token::Star));

@@ -10,7 +10,7 @@ from . import bp
 def list_posts():
     page = request.args.get("page", 1, type=int)
     posts = Post.query.filter_by(published=True).paginate(page=page, per_page=20)
-    return jsonify(posts=posts.items, total=posts.total)
+    return jsonify(posts=posts.items, total=posts.total)  # expect: FC102
 
 
 @bp.route("/posts/<int:post_id>")
@@ -23,7 +23,7 @@ def get_post(post_id):
 def search_posts():
     term = request.args.get("q", "")
     rows = db.session.execute(
-        db.text("SELECT * FROM posts WHERE title LIKE :term"), {"term": f"%{term}%"}
+        db.text("SELECT * FROM posts WHERE title LIKE :term"), {"term": f"%{term}%"}  # expect: FC103
     )
     return jsonify([dict(id=row.id, title=row.title) for row in rows])
 

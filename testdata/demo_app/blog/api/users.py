@@ -16,7 +16,7 @@ def me():
 @bp.route("/users/<int:user_id>")
 def get_user(user_id):
     user = find_user(user_id)
-    return jsonify(user)
+    return jsonify(user)  # expect: FC101
 
 
 @bp.route("/users")
