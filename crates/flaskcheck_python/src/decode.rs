@@ -139,38 +139,71 @@ enum PythonCodec {
 
 impl PythonCodec {
     fn from_name(name: &str) -> Option<Self> {
-        // CPython normalizes the name: lower case, `_` as `-` (tokenizer.c `get_normal_name`,
-        // then the codec registry's own aliases).
-        let normal = name.to_ascii_lowercase().replace('_', "-");
+        let normal = normalize_encoding(name);
         let base = normal.as_str();
-        if base == "utf-8" || base == "utf8" || base.starts_with("utf-8-") || base == "u8" {
+        // CPython's tokenizer first maps `utf-8-*`, `latin-1-*`, `iso-8859-1-*` and
+        // `iso-latin-1-*` to their base codec (`get_normal_name`), then looks the name up in the
+        // codec registry, whose aliases are those of `encodings/aliases.py`.
+        if base.starts_with("utf_8_") && base != "utf_8_sig" {
+            return Some(PythonCodec::Utf8);
+        }
+        if ["latin_1_", "iso_8859_1_", "iso_latin_1_"]
+            .iter()
+            .any(|p| base.starts_with(p))
+        {
+            return Some(PythonCodec::Latin1);
+        }
+        if matches!(
+            base,
+            "utf_8" | "utf8" | "u8" | "utf" | "utf8_ucs2" | "utf8_ucs4" | "cp65001" | "utf_8_sig"
+        ) {
             return Some(PythonCodec::Utf8);
         }
         if matches!(
             base,
-            "latin-1"
+            "latin_1"
                 | "latin1"
-                | "iso-8859-1"
-                | "iso8859-1"
-                | "iso-latin-1"
+                | "latin"
                 | "l1"
-                | "cp819"
                 | "8859"
-        ) || base.starts_with("latin-1-")
-            || base.starts_with("iso-8859-1-")
-            || base.starts_with("iso-latin-1-")
-        {
+                | "cp819"
+                | "csisolatin1"
+                | "ibm819"
+                | "iso8859"
+                | "iso8859_1"
+                | "iso_8859_1"
+                | "iso_8859_1_1987"
+                | "iso_ir_100"
+                | "iso_latin_1"
+        ) {
             return Some(PythonCodec::Latin1);
         }
-        if matches!(base, "ascii" | "us-ascii" | "646" | "us") {
+        if matches!(
+            base,
+            "ascii"
+                | "646"
+                | "ansi_x3.4_1968"
+                | "ansi_x3_4_1968"
+                | "ansi_x3.4_1986"
+                | "cp367"
+                | "csascii"
+                | "ibm367"
+                | "iso646_us"
+                | "iso_646.irv_1991"
+                | "iso_ir_6"
+                | "us"
+                | "us_ascii"
+        ) {
             return Some(PythonCodec::Ascii);
         }
-        // Python spells several code pages `cpNNNN` or `windows-NNNN` and WHATWG knows both for
-        // the windows ones; `iso8859-N` needs its hyphen back for WHATWG.
+        // Other codecs by their WHATWG label: Python spells them with `_` (`iso8859_15`,
+        // `shift_jis`, `cp1252`), WHATWG with `-` (`iso-8859-15`, `shift_jis`, `windows-1252`).
+        let hyphenated = base.replace('_', "-");
         let candidates = [
             base.to_string(),
-            base.replace("iso8859-", "iso-8859-"),
-            base.replace("cp125", "windows-125"),
+            hyphenated.clone(),
+            hyphenated.replace("iso8859-", "iso-8859-"),
+            hyphenated.replace("cp125", "windows-125"),
         ];
         candidates
             .iter()
@@ -183,6 +216,25 @@ impl PythonCodec {
                 }
             })
     }
+}
+
+/// Python's `encodings.normalize_encoding` (lower-cased, as the registry's search does): every
+/// run of characters other than letters, digits and `.` becomes one `_`, trimmed at the ends.
+fn normalize_encoding(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_underscore = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            if pending_underscore && !out.is_empty() {
+                out.push('_');
+            }
+            pending_underscore = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_underscore = true;
+        }
+    }
+    out
 }
 
 /// Finds a PEP 263 coding declaration on line one or two: a comment matching
@@ -297,6 +349,20 @@ mod tests {
         assert!(text.ends_with("x = '€'\n"));
         let err = decode_source(b"# coding: uft-8\n").unwrap_err();
         assert!(matches!(err, DecodeError::UnknownEncoding { line: 1, .. }));
+    }
+
+    #[test]
+    fn python_aliases() {
+        // flaskbb ships `# -*- coding: utf -*-`, which CPython accepts.
+        assert_eq!(
+            decode_source(b"# -*- coding: utf -*-\nx = '\xC3\xA9'\n").unwrap(),
+            "# -*- coding: utf -*-\nx = '\u{e9}'\n"
+        );
+        assert!(decode_source(b"# coding: Latin_1\nx = '\xE9'\n").is_ok());
+        assert!(decode_source(b"# coding: iso-latin-1-unix\nx = '\xE9'\n").is_ok());
+        assert!(decode_source(b"# coding: US-ASCII\nx = 1\n").is_ok());
+        assert!(decode_source(b"# coding: euc_jp\nx = 1\n").is_ok());
+        assert!(decode_source(b"# vim: set fileencoding=utf-8-sig :\nx = 1\n").is_ok());
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub struct Evaluator<'i, 'a> {
     index: &'i ProjectIndex<'a>,
     summaries: FxHashMap<(FuncId, u32), Value>,
     symbols: FxHashMap<(Box<str>, u32), Value>,
+    /// Terms already evaluated, per context: the first map for contexts without arguments, one
+    /// more for each summary being evaluated with a call's arguments. Terms share subterms (a
+    /// loop rebinding `x = f(x)` doubles them each time round), so without this a term could take
+    /// time exponential in its size.
+    terms: Vec<FxHashMap<(FileId, TermId, u32), Value>>,
 }
 
 impl<'i, 'a> Evaluator<'i, 'a> {
@@ -46,6 +51,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             index,
             summaries: FxHashMap::default(),
             symbols: FxHashMap::default(),
+            terms: vec![FxHashMap::default()],
         }
     }
 
@@ -83,10 +89,21 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if depth > MAX_TERM_DEPTH {
             return Value::empty();
         }
+        let key = (ctx.file, term, ctx.budget);
+        if let Some(value) = self.terms.last().and_then(|memo| memo.get(&key)) {
+            return value.clone();
+        }
+        let value = self.eval_uncached(ctx, term, depth + 1);
+        if let Some(memo) = self.terms.last_mut() {
+            memo.insert(key, value.clone());
+        }
+        value
+    }
+
+    fn eval_uncached(&mut self, ctx: Ctx<'_>, term: TermId, depth: u32) -> Value {
         let Some(facts) = self.facts(ctx.file) else {
             return Value::empty();
         };
-        let depth = depth + 1;
         match facts.terms.get(term) {
             Term::Unknown => Value::empty(),
             Term::Const => Value::kind(Kind::Const),
@@ -492,9 +509,15 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             args,
             budget,
         };
+        if args.is_some() {
+            self.terms.push(FxHashMap::default());
+        }
         let mut out = Value::empty();
         for site in &facts.returns {
             out.extend(self.eval_in(ctx, site.value, 0));
+        }
+        if args.is_some() {
+            self.terms.pop();
         }
         if args.is_none() {
             // A summary seen from outside: its parameters mean nothing to the caller.
