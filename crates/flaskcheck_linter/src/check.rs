@@ -83,6 +83,24 @@ impl ProjectContext<'_, '_, '_> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    /// Reports a finding of the running rule at an origin in any file (where the fix belongs,
+    /// such as the query a value came from). Findings reported at one place from several files'
+    /// passes are merged into one by the pipeline, their related locations combined.
+    pub fn report_at(&mut self, origin: Origin, message: impl Into<String>) -> &mut Diagnostic {
+        let span = self.files[origin.file.index()].span(origin.range);
+        self.diagnostics
+            .push(Diagnostic::new(self.rule, message, origin.file, span));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The source text at an origin, in whichever file it is.
+    pub fn source_of(&self, origin: Origin) -> &str {
+        self.files[origin.file.index()]
+            .text()
+            .get(origin.range.start().to_usize()..origin.range.end().to_usize())
+            .unwrap_or_default()
+    }
+
     /// Every place in this file where a value becomes a response body: `jsonify(...)`,
     /// `make_response(...)`, `Response(...)`, Flask-AppBuilder's `self.response(...)`, and what a
     /// view or error handler returns (unless a decorator such as `@marshal_with` serializes it).

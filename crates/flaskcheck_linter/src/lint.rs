@@ -167,6 +167,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
 
     diagnostics.retain(|diagnostic| options.selection.is_enabled(diagnostic.rule));
     sort_diagnostics(&mut diagnostics, &files);
+    merge_duplicates(&mut diagnostics);
     Ok(LintReport {
         files,
         diagnostics,
@@ -185,6 +186,31 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
             .then(a.span.end.cmp(&b.span.end))
             .then_with(|| a.message.cmp(&b.message))
     });
+}
+
+/// A finding reported at one place by several files' project passes (a query in one module whose
+/// result reaches responses in several others) is one finding: the copies are merged and their
+/// related locations combined. Expects sorted diagnostics.
+fn merge_duplicates(diagnostics: &mut Vec<Diagnostic>) {
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics.drain(..) {
+        if let Some(last) = merged.last_mut() {
+            if last.rule == diagnostic.rule
+                && last.file == diagnostic.file
+                && last.span == diagnostic.span
+                && last.message == diagnostic.message
+            {
+                for related in diagnostic.related {
+                    if !last.related.contains(&related) {
+                        last.related.push(related);
+                    }
+                }
+                continue;
+            }
+        }
+        merged.push(diagnostic);
+    }
+    *diagnostics = merged;
 }
 
 fn lint_file(

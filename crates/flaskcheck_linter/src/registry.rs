@@ -49,6 +49,9 @@ define_rules! {
     FC101 ModelInResponse => model_in_response,
     FC102 QueryResultInResponse => query_result_in_response,
     FC103 SelectStar => select_star,
+    FC104 MongoUnprojectedFind => mongo_unprojected_find,
+    FC105 RelationshipWithoutSerializer => relationship_without_serializer,
+    FC201 MassAssignment => mass_assignment,
 }
 
 impl Rule {

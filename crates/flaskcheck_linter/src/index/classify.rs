@@ -133,6 +133,9 @@ impl Classifier<'_, '_> {
                             && matches!(super::last_segment(symbol), "MethodView" | "View")
                         {
                             flags.view = true;
+                        } else if is_symbol(symbol, "flask_appbuilder", "Model") {
+                            // Flask-AppBuilder's abstract declarative base.
+                            derives_from_model = true;
                         } else if symbol_in(symbol, "flask_appbuilder") {
                             flags.appbuilder = true;
                         } else if is_symbol(symbol, "flask_sqlalchemy", "Model") {

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use super::external::{
     is_serializer_method, is_symbol, symbol_in, QUERY_ALL, QUERY_CHAIN, QUERY_ONE,
 };
+use super::mongo;
 use super::value::{Fact, Kind, Origin, Value};
 use super::{last_segment, ClassId, FuncId, ProjectIndex};
 use crate::analyze::term::{CallTerm, Key, Term, TermId};
@@ -293,6 +294,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
     /// `value.name`.
     fn attr(&mut self, fact: &Fact, name: &str, budget: u32) -> Value {
         let method = || Value::of(Fact::new(Kind::Method(Box::new(fact.clone()), name.into())));
+        if let Some(value) = mongo::attr(fact, name) {
+            return value;
+        }
         match &fact.kind {
             Kind::Module(file) => self.module_member(*file, name, budget),
             Kind::External(symbol) => self.external_value(&format!("{symbol}.{name}")),
@@ -565,6 +569,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 _ => Value::kind(Kind::Const),
             };
         }
+        if let Some(value) = mongo::construct(symbol, origin) {
+            return value;
+        }
         if symbol_in(symbol, "copy") && matches!(name, "copy" | "deepcopy") {
             return self.arg(ctx, call, 0, "x", depth);
         }
@@ -650,6 +657,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         origin: Origin,
         depth: u32,
     ) -> Value {
+        if let Some(value) = mongo::method_call(receiver, name, call, origin) {
+            return value;
+        }
         match &receiver.kind {
             Kind::Query(class) => {
                 let class = *class;
@@ -842,6 +852,9 @@ fn collect(fact: &Fact) -> Fact {
 }
 
 fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
+    if let Some(kind) = mongo::subscript(&fact.kind, key) {
+        return Some(fact.becomes(kind));
+    }
     Some(match (&fact.kind, key) {
         (Kind::Collection(class) | Kind::Query(class), Key::Int(_) | Key::Dynamic(_)) => {
             fact.becomes(Kind::Instance(*class))

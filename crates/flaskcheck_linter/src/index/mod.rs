@@ -6,7 +6,11 @@
 mod classify;
 mod eval;
 mod external;
+pub mod mongo;
+mod serializers;
 mod value;
+
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -69,6 +73,9 @@ pub struct ProjectIndex<'a> {
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
+    /// Per class: whether something in the project serializes it (`serializers.rs`), computed the
+    /// first time a rule asks.
+    serialized: OnceLock<Vec<bool>>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -88,6 +95,7 @@ impl<'a> ProjectIndex<'a> {
             relationships: Vec::new(),
             views: Vec::new(),
             user_loaders: Vec::new(),
+            serialized: OnceLock::new(),
         };
         index.register();
         let (flags, ancestors) = classify::classify_all(&index);
@@ -153,6 +161,28 @@ impl<'a> ProjectIndex<'a> {
 
     pub fn function_by_qualname(&self, qualname: &str) -> Option<FuncId> {
         self.functions_by_qualname.get(qualname).copied()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether something in the project serializes the model: a serializer method, a schema for
+    /// it, a class or function named for it (see `serializers.rs`).
+    pub fn is_serialized(&self, id: ClassId) -> bool {
+        self.serialized
+            .get_or_init(|| serializers::serialized_models(self))
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The relationship attributes of the class itself (not inherited): those it declares and the
+    /// backrefs other models declare on it.
+    pub fn relationships_of(&self, id: ClassId) -> &[ResolvedRelationship] {
+        self.relationships
+            .get(id.0 as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn class_count(&self) -> usize {

@@ -6,9 +6,12 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
+pub(crate) mod mongo_unprojected_find;
 pub(crate) mod query_result_in_response;
+pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;
 
 use crate::analyze::{Checker, Node};

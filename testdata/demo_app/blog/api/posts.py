@@ -31,7 +31,7 @@ def search_posts():
 @bp.route("/posts/<int:post_id>/audit")
 @login_required
 def post_audit(post_id):
-    events = mongo.db.audit.find({"post_id": post_id})
+    events = mongo.db.audit.find({"post_id": post_id})  # expect: FC104
     return jsonify(list(events))
 
 

@@ -27,7 +27,7 @@ def list_users():
 
 @bp.route("/users", methods=["POST"])
 def create_user():
-    user = User(**request.get_json())
+    user = User(**request.get_json())  # expect: FC201
     db.session.add(user)
     db.session.commit()
     return jsonify(user.to_dict()), 201

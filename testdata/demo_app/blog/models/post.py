@@ -14,7 +14,7 @@ class Post(db.Model):
     created_at = db.Column(db.DateTime, default=datetime.utcnow)
 
     author = db.relationship("User", back_populates="posts")
-    comments = db.relationship("Comment", backref="post", cascade="all, delete-orphan")
+    comments = db.relationship("Comment", backref="post", cascade="all, delete-orphan")  # expect: FC105
 
     def to_dict(self):
         return {

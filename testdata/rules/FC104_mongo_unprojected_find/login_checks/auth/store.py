@@ -1,0 +1,4 @@
+from pymongo import MongoClient
+
+users = MongoClient()["auth"]["users"]
+tokens = MongoClient().auth.tokens

@@ -1,0 +1,5 @@
+from flask_pymongo import PyMongo
+from pymongo import MongoClient
+
+mongo = PyMongo()
+archive = MongoClient()["inventory"]["archive"]

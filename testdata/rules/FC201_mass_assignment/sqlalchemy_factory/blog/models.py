@@ -1,0 +1,42 @@
+from dataclasses import dataclass
+
+from flask_login import UserMixin
+
+from .extensions import db, login_manager
+
+
+class CRUDMixin:
+    @classmethod
+    def create(cls, **kwargs):
+        instance = cls(**kwargs)
+        db.session.add(instance)
+        return instance
+
+    def update(self, **kwargs):
+        for attr, value in kwargs.items():
+            setattr(self, attr, value)
+        return self
+
+
+class User(UserMixin, CRUDMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    bio = db.Column(db.Text)
+    is_admin = db.Column(db.Boolean, default=False)
+
+
+class Post(CRUDMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200))
+    author_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+
+@dataclass
+class SearchOptions:
+    q: str = ""
+    page: int = 1
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id))
