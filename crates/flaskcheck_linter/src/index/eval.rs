@@ -44,6 +44,8 @@ pub struct Evaluator<'i, 'a> {
     /// loop rebinding `x = f(x)` doubles them each time round), so without this a term could take
     /// time exponential in its size.
     terms: Vec<FxHashMap<(FileId, TermId, u32), Value>>,
+    /// Package bindings being resolved (see `package_binding`).
+    package_bindings: Vec<Box<str>>,
 }
 
 impl<'i, 'a> Evaluator<'i, 'a> {
@@ -53,6 +55,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             summaries: FxHashMap::default(),
             symbols: FxHashMap::default(),
             terms: vec![FxHashMap::default()],
+            package_bindings: Vec::new(),
         }
     }
 
@@ -202,6 +205,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             return Value::kind(Kind::Function(id));
         }
         if let Some(file) = self.index.module(symbol) {
+            if let Some(value) = self.package_binding(symbol, budget) {
+                return value;
+            }
             return Value::kind(Kind::Module(file));
         }
         let key = (Box::<str>::from(symbol), budget);
@@ -221,6 +227,28 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         };
         self.symbols.insert(key, value.clone());
         value
+    }
+
+    /// `pkg.db` where `pkg/__init__.py` rebinds `db` (`from .db import db`): as in Python, the
+    /// package's binding, not the submodule it shadows.
+    fn package_binding(&mut self, symbol: &str, budget: u32) -> Option<Value> {
+        let (package, name) = symbol.rsplit_once('.')?;
+        let file = self.index.module(package)?;
+        let facts = self.facts(file)?;
+        let rebinds = facts.globals.iter().any(|b| b.name.as_str() == name)
+            || facts
+                .imports
+                .iter()
+                .any(|(bound, target)| bound.as_str() == name && &**target != symbol);
+        // While the binding itself is resolved (`from .db import db` names the submodule), the
+        // name is the submodule.
+        if !rebinds || budget == 0 || self.package_bindings.iter().any(|s| &**s == symbol) {
+            return None;
+        }
+        self.package_bindings.push(symbol.into());
+        let value = self.module_member(file, name, budget);
+        self.package_bindings.pop();
+        (!value.is_empty()).then_some(value)
     }
 
     /// A name outside the project. `flask.request` is the request; Flask-Login's `current_user` is

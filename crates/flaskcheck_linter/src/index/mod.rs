@@ -7,7 +7,7 @@ mod classify;
 mod eval;
 mod external;
 pub mod mongo;
-mod serializers;
+pub mod serializers;
 mod value;
 
 use std::sync::OnceLock;
@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
+pub use serializers::Serialization;
 pub use value::{Fact, Kind, Origin, Value};
 
 use crate::analyze::facts::{
@@ -73,9 +74,8 @@ pub struct ProjectIndex<'a> {
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
-    /// Per class: whether something in the project serializes it (`serializers.rs`), computed the
-    /// first time a rule asks.
-    serialized: OnceLock<Vec<bool>>,
+    /// What the project serializes (`serializers.rs`), computed the first time a rule asks.
+    serialized: OnceLock<Serialization>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -167,14 +167,12 @@ impl<'a> ProjectIndex<'a> {
         self.files.len()
     }
 
-    /// Whether something in the project serializes the model: a serializer method, a schema for
-    /// it, a class or function named for it (see `serializers.rs`).
-    pub fn is_serialized(&self, id: ClassId) -> bool {
+    /// What the project serializes: whether a serializer method, a schema for it, or a class or
+    /// function named for it serializes each model (see `serializers.rs`). Computed the first
+    /// time a rule asks.
+    pub fn serialization(&self) -> &Serialization {
         self.serialized
-            .get_or_init(|| serializers::serialized_models(self))
-            .get(id.0 as usize)
-            .copied()
-            .unwrap_or(false)
+            .get_or_init(|| serializers::serialization(self))
     }
 
     /// The relationship attributes of the class itself (not inherited): those it declares and the

@@ -1,23 +1,121 @@
 //! FC105 relationship-without-serializer: rules/FC105.md.
 //!
-//! Which models are serialized is computed once, in the index (`index/serializers.rs`). A model
+//! Which models are serialized is computed once, in the index (`index/serializers.rs`), from the
+//! project's facts and from the dicts of fields this rule's `ast` check records. A model
 //! gets one finding, at its first relationship, with its other relationships as related
 //! locations: the fix (a serializer for the model) is one, however many relationships it has. A
 //! model whose only relationships are backrefs declared by other models is reported at the first
 //! of those backrefs, in the file that declares it. Each finding has exactly one place, so each
 //! file's pass reports only the findings placed in that file.
 
-use flaskcheck_python::TextRange;
+use flaskcheck_python::ast::{self as ast, Expr, Stmt};
+use flaskcheck_python::{Ranged, TextRange};
 
 use super::RuleChecks;
+use crate::analyze::{Checker, Node, Term, TermId, Terms};
 use crate::check::ProjectContext;
+use crate::index::serializers::FIELD_DICT;
 use crate::index::{ClassId, Origin};
+use crate::registry::Rule;
 use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
-    ast: None,
+    ast: Some(record_field_dicts),
     project: Some(check),
 };
+
+/// Records dicts, tuples and lists built from two or more attributes of one object (`{"id":
+/// user.id, "name": user.name}`, `{o.key: o.value for o in opts}`, `dict(id=u.id, name=u.name)`,
+/// `d[opt.key] = opt.value`, `return self.key, self.value`): the index evaluates the object once every file is known, and counts
+/// its class as serialized (`index/serializers.rs`).
+fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
+    let mut attributes: Vec<&Expr> = Vec::new();
+    match node {
+        Node::Expr(Expr::Dict(dict)) => {
+            for item in &dict.items {
+                attributes.extend(item.key.iter());
+                attributes.push(&item.value);
+            }
+        }
+        Node::Expr(
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }),
+        ) => {
+            attributes.extend(elts.iter());
+        }
+        Node::Expr(Expr::DictComp(comp)) => {
+            attributes.extend(comp.key.as_deref());
+            attributes.push(&comp.value);
+        }
+        Node::Expr(Expr::Call(call)) => {
+            if !matches!(&*call.func, Expr::Name(name) if name.id.as_str() == "dict") {
+                return;
+            }
+            attributes.extend(call.arguments.keywords.iter().map(|k| &k.value));
+        }
+        Node::Stmt(Stmt::Assign(assign)) => {
+            let [Expr::Subscript(target)] = &assign.targets[..] else {
+                return;
+            };
+            // `config[conf.key] = value` where `value` was read from `conf.value` before.
+            if let (Expr::Attribute(key), Expr::Name(_)) = (&*target.slice, &*assign.value) {
+                if matches!(&*key.value, Expr::Name(_)) {
+                    let base = checker.term(&key.value);
+                    let value = checker.term(&assign.value);
+                    if base.is_interesting() && reads_attribute_of(checker.terms(), value, base) {
+                        checker.defer(
+                            Rule::RelationshipWithoutSerializer,
+                            node.range(),
+                            vec![base],
+                            FIELD_DICT,
+                        );
+                        return;
+                    }
+                }
+            }
+            attributes.push(&target.slice);
+            attributes.push(&assign.value);
+        }
+        _ => return,
+    }
+    // (the object, the attribute read from it)
+    let picks: Vec<(&Expr, &str)> = attributes
+        .into_iter()
+        .filter_map(|expr| match expr {
+            Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(_) | Expr::Attribute(_)) => {
+                Some((&*attr.value, attr.attr.id.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    if picks.len() < 2 {
+        return;
+    }
+    let mut recorded: Vec<&str> = Vec::new();
+    for &(base, _) in &picks {
+        let text = checker.source(base.range());
+        if recorded.contains(&text) {
+            continue;
+        }
+        let mut names: Vec<&str> = picks
+            .iter()
+            .filter(|(other, _)| checker.source(other.range()) == text)
+            .map(|&(_, name)| name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() < 2 {
+            continue;
+        }
+        recorded.push(text);
+        let term = checker.term(base);
+        checker.defer(
+            Rule::RelationshipWithoutSerializer,
+            node.range(),
+            vec![term],
+            format!("{FIELD_DICT}{}", names.join(",")),
+        );
+    }
+}
 
 /// A relationship attribute of a model and where it is declared.
 struct Site {
@@ -28,11 +126,31 @@ struct Site {
     backref_of: Option<(String, String)>,
 }
 
+/// Whether `term` is (one of the values) `base.attribute`, possibly transformed by a call.
+fn reads_attribute_of(terms: &Terms, term: TermId, base: TermId) -> bool {
+    match terms.get(term) {
+        Term::Attr(inner, _) => *inner == base,
+        Term::Union(items) => items.iter().any(|&item| match terms.get(item) {
+            Term::Attr(inner, _) => *inner == base,
+            Term::Call(call) => call
+                .args
+                .iter()
+                .any(|&arg| matches!(terms.get(arg), Term::Attr(inner, _) if *inner == base)),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
 fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
     let file = ctx.file_id();
     let Some(facts) = ctx.index.facts(file) else {
         return;
     };
+    let serialization = ctx.index.serialization();
+    if !serialization.serializes_models() || serialization.is_migration(file) {
+        return;
+    }
     // The models whose finding may be placed in this file: those declared here, and the targets
     // of backrefs declared here.
     let mut candidates: Vec<ClassId> = Vec::new();
@@ -60,7 +178,10 @@ fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
     }
     candidates.sort_unstable();
     for model in candidates {
-        if !ctx.index.is_model(model) || ctx.index.is_serialized(model) {
+        if !ctx.index.is_model(model)
+            || serialization.is_serialized(model)
+            || serialization.is_migration(ctx.index.class_file(model))
+        {
             continue;
         }
         let sites = sites(ctx, model);
@@ -126,10 +247,11 @@ fn sites(ctx: &ProjectContext<'_, '_, '_>, model: ClassId) -> Vec<Site> {
         .relationships_of(model)
         .iter()
         .filter(|resolved| {
-            !(resolved.file == class_file
+            let declared_here = resolved.file == class_file
                 && declared
                     .iter()
-                    .any(|relationship| relationship.range == resolved.range))
+                    .any(|relationship| relationship.range == resolved.range);
+            !declared_here && !ctx.index.serialization().is_migration(resolved.file)
         })
         .map(|resolved| Site {
             name: resolved.name.to_string(),
