@@ -26,10 +26,14 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
 
 /// Records dicts, tuples and lists built from two or more attributes of one object (`{"id":
 /// user.id, "name": user.name}`, `{o.key: o.value for o in opts}`, `dict(id=u.id, name=u.name)`,
+/// `dict((o.key, o.value) for o in opts)`,
 /// `d[opt.key] = opt.value`, `return self.key, self.value`): the index evaluates the object once every file is known, and counts
 /// its class as serialized (`index/serializers.rs`).
 fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
     let mut attributes: Vec<&Expr> = Vec::new();
+    // A generator's loop variable, not bound yet where the generator is passed (`dict((o.key,
+    // o.value) for o in options)`): its name and what it iterates.
+    let mut loop_variable: Option<(&str, &Expr)> = None;
     match node {
         Node::Expr(Expr::Dict(dict)) => {
             for item in &dict.items {
@@ -37,11 +41,16 @@ fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
                 attributes.push(&item.value);
             }
         }
-        Node::Expr(
-            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }),
-        ) => {
-            attributes.extend(elts.iter());
-        }
+        // `return self.key, self.value` (a tuple or list elsewhere is a key, a comparison or a
+        // store: `self.a, self.b = a, b`).
+        Node::Stmt(Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        })) => match &**value {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                attributes.extend(elts.iter());
+            }
+            _ => return,
+        },
         Node::Expr(Expr::DictComp(comp)) => {
             attributes.extend(comp.key.as_deref());
             attributes.push(&comp.value);
@@ -51,6 +60,20 @@ fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
                 return;
             }
             attributes.extend(call.arguments.keywords.iter().map(|k| &k.value));
+            // `dict((o.key, o.value) for o in options)`
+            let (pairs, generators) = match call.arguments.args.first() {
+                Some(Expr::Generator(comp)) => (&*comp.elt, &comp.generators),
+                Some(Expr::ListComp(comp)) => (&*comp.elt, &comp.generators),
+                _ => return finish(checker, node, attributes, None),
+            };
+            if let Expr::Tuple(ast::ExprTuple { elts, .. }) = pairs {
+                attributes.extend(elts.iter());
+            }
+            if let [generator] = &generators[..] {
+                if let Expr::Name(target) = &generator.target {
+                    loop_variable = Some((target.id.as_str(), &generator.iter));
+                }
+            }
         }
         Node::Stmt(Stmt::Assign(assign)) => {
             let [Expr::Subscript(target)] = &assign.targets[..] else {
@@ -77,16 +100,21 @@ fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         _ => return,
     }
+    finish(checker, node, attributes, loop_variable);
+}
+
+/// Records, for each object two or more attributes are picked from, its term and the names.
+fn finish(
+    checker: &mut Checker<'_>,
+    node: Node<'_>,
+    attributes: Vec<&Expr>,
+    loop_variable: Option<(&str, &Expr)>,
+) {
     // (the object, the attribute read from it)
-    let picks: Vec<(&Expr, &str)> = attributes
-        .into_iter()
-        .filter_map(|expr| match expr {
-            Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(_) | Expr::Attribute(_)) => {
-                Some((&*attr.value, attr.attr.id.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let mut picks: Vec<(&Expr, &str)> = Vec::new();
+    for expr in attributes {
+        collect_picks(expr, &mut picks, 3);
+    }
     if picks.len() < 2 {
         return;
     }
@@ -107,13 +135,54 @@ fn record_field_dicts(checker: &mut Checker<'_>, node: Node<'_>) {
             continue;
         }
         recorded.push(text);
-        let term = checker.term(base);
+        let term = match loop_variable {
+            Some((name, iter)) if name == text => {
+                let iterable = checker.term(iter);
+                checker.facts.terms.element(iterable)
+            }
+            _ => checker.term(base),
+        };
         checker.defer(
             Rule::RelationshipWithoutSerializer,
             node.range(),
             vec![term],
             format!("{FIELD_DICT}{}", names.join(",")),
         );
+    }
+}
+
+/// The attributes an item of a serialized literal reads: `user.name`, and through the usual
+/// wrappers `str(user.id)`, `user.created.isoformat()`, `user.bio or ""`,
+/// `"" if owner is None else owner.resolver`.
+fn collect_picks<'e>(expr: &'e Expr, picks: &mut Vec<(&'e Expr, &'e str)>, budget: u32) {
+    if budget == 0 {
+        return;
+    }
+    match expr {
+        Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(_) | Expr::Attribute(_)) => {
+            picks.push((&*attr.value, attr.attr.id.as_str()));
+        }
+        Expr::Call(call) => match &*call.func {
+            // `user.created.isoformat()`
+            Expr::Attribute(method) if matches!(&*method.value, Expr::Attribute(_)) => {
+                collect_picks(&method.value, picks, budget - 1);
+            }
+            // `str(user.id)`
+            Expr::Name(_) if call.arguments.args.len() == 1 => {
+                collect_picks(&call.arguments.args[0], picks, budget - 1);
+            }
+            _ => {}
+        },
+        Expr::If(if_exp) => {
+            collect_picks(&if_exp.body, picks, budget - 1);
+            collect_picks(&if_exp.orelse, picks, budget - 1);
+        }
+        Expr::BoolOp(bool_op) => {
+            for value in &bool_op.values {
+                collect_picks(value, picks, budget - 1);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1,6 +1,7 @@
 from flask import Flask, jsonify
 
 from .models import Policy, Realm
+from .models.policy import PolicySchedule
 
 app = Flask(__name__)
 
@@ -25,3 +26,16 @@ def realms():
             entry["resolvers"].append({"name": link.resolver_name, "priority": link.priority})
         result[realm.name] = entry
     return jsonify(result)
+
+
+@app.route("/schedules")
+def schedules():
+    rows = []
+    for schedule in PolicySchedule.query.all():
+        rows.append(
+            {
+                "starts_at": schedule.starts_at.isoformat() if schedule.starts_at else None,
+                "label": schedule.label or "",
+            }
+        )
+    return jsonify(rows)

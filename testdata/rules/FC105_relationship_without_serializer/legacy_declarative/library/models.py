@@ -47,3 +47,20 @@ class Loan(Base):
     member_id = Column(Integer, ForeignKey("members.id"))
     book_id = Column(Integer, ForeignKey("books.id"))
     book = relation("Book", backref="loans")  # expect: FC105
+
+
+class Shelf(Base):
+    __tablename__ = "shelves"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+    floor = Column(Integer)
+    books = relation("Book")  # expect: FC105
+
+    def __init__(self, name, floor):
+        # a store, not a serializer
+        self.name, self.floor = name, floor
+
+    def __hash__(self):
+        # a key, not a serializer
+        return hash((self.name, self.floor))
