@@ -48,10 +48,19 @@ const MONGO_WRITES: &[(&str, usize, &str)] = &[
 /// Update operators whose value sets fields from a mapping.
 const SETTING_OPERATORS: &[&str] = &["$set", "$setOnInsert"];
 
+/// The note of a record marking an `__init__` that takes named parameters only.
+const EXPLICIT_INIT: &str = "explicit __init__";
+
 fn record(checker: &mut Checker<'_>, node: Node<'_>) {
     match node {
         Node::Expr(Expr::Call(call)) => record_call(checker, call),
         Node::Stmt(Stmt::For(stmt)) => record_setattr_loop(checker, stmt),
+        // `def __init__(self, name, email)`: `Model(**data)` accepts those names only.
+        Node::Stmt(Stmt::FunctionDef(def))
+            if def.name.id.as_str() == "__init__" && def.parameters.kwarg.is_none() =>
+        {
+            checker.defer(Rule::MassAssignment, def.range, Vec::new(), EXPLICIT_INIT);
+        }
         _ => {}
     }
 }
@@ -449,7 +458,9 @@ fn describe_target(
 ) -> Option<Target> {
     for fact in value.iter() {
         let found = match (&fact.kind, shape) {
-            (Kind::Class(class), "construct" | "create") if is_document_class(ctx, *class) => {
+            (Kind::Class(class), "construct" | "create")
+                if is_document_class(ctx, *class) && !has_explicit_init(ctx, *class) =>
+            {
                 Some(Target::Model(ctx.index.class(*class).name.to_string()))
             }
             (Kind::Instance(class), "update" | "update-mapping" | "__dict__" | "setattr")
@@ -475,6 +486,24 @@ fn describe_target(
         }
     }
     None
+}
+
+/// The class (or a project ancestor) defines `__init__` with named parameters and no
+/// `**kwargs`: its signature is the allow-list.
+fn has_explicit_init(ctx: &ProjectContext<'_, '_, '_>, class: ClassId) -> bool {
+    let Some(init) = ctx.index.method(class, "__init__") else {
+        return false;
+    };
+    let function = ctx.index.function(init);
+    ctx.index
+        .facts(ctx.index.function_file(init))
+        .is_some_and(|facts| {
+            facts.deferred.iter().any(|deferred| {
+                deferred.rule == Rule::MassAssignment
+                    && deferred.range == function.range
+                    && &*deferred.note == EXPLICIT_INIT
+            })
+        })
 }
 
 /// A SQLAlchemy model, or a MongoEngine document.

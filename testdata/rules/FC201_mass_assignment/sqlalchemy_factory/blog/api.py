@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from .extensions import db
 from .forms import ProfileForm
-from .models import Post, SearchOptions, User
+from .models import Invite, Post, SearchOptions, Team, User
 from .schemas import UserIn, UserSchema
 
 api = Blueprint("api", __name__)
@@ -143,7 +143,22 @@ def update_from_copy(user_id):
     return jsonify(id=user.id)
 
 
+@api.post("/teams")
+def create_team():
+    team = Team(**request.get_json())  # expect: FC201
+    db.session.add(team)
+    return jsonify(id=team.id), 201
+
+
 # Safe below.
+
+
+@api.post("/invites")
+def create_invite():
+    # ok: the model's `__init__` takes named parameters only
+    invite = Invite(**request.get_json())
+    db.session.add(invite)
+    return jsonify(id=invite.id), 201
 
 
 @api.post("/users/fields")

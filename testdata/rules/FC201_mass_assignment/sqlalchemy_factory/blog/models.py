@@ -31,6 +31,26 @@ class Post(CRUDMixin, db.Model):
     author_id = db.Column(db.Integer, db.ForeignKey("user.id"))
 
 
+class Invite(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(255))
+    role = db.Column(db.String(20), default="member")
+
+    def __init__(self, email):
+        # the signature is the allow-list: `Invite(**data)` accepts `email` only
+        self.email = email
+
+
+class Team(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    plan = db.Column(db.String(20), default="free")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = self.plan or "free"
+
+
 @dataclass
 class SearchOptions:
     q: str = ""
