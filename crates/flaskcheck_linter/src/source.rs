@@ -1,7 +1,7 @@
 //! A file as the linter holds it: where it is, its decoded text, and how offsets map to lines.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use flaskcheck_python::{decode_source, DecodeError, Locator, Position, TextRange, TextSize};
 
@@ -24,7 +24,8 @@ pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
     pub text: Option<Arc<str>>,
-    locator: Option<Locator>,
+    /// Built on first use: most files never need a line number.
+    locator: OnceLock<Locator>,
 }
 
 /// Why a file has no text.
@@ -57,8 +58,8 @@ impl SourceFile {
         SourceFile {
             id,
             path: path.to_path_buf(),
-            locator: Some(Locator::new(&text)),
             text: Some(text),
+            locator: OnceLock::new(),
         }
     }
 
@@ -67,7 +68,7 @@ impl SourceFile {
             id,
             path: path.to_path_buf(),
             text: None,
-            locator: None,
+            locator: OnceLock::new(),
         }
     }
 
@@ -77,7 +78,7 @@ impl SourceFile {
 
     /// The span of a byte range of this file's text.
     pub fn span(&self, range: TextRange) -> Span {
-        match (&self.text, &self.locator) {
+        match (&self.text, self.locator()) {
             (Some(text), Some(locator)) => Span {
                 range,
                 start: locator.position(text, range.start()),
@@ -89,7 +90,7 @@ impl SourceFile {
 
     /// The span of the whole line `line` (1-based), for findings that have no finer location.
     pub fn line_span(&self, line: u32) -> Span {
-        match (&self.text, &self.locator) {
+        match (&self.text, self.locator()) {
             (Some(text), Some(locator)) if (line as usize) <= locator.line_count() => {
                 self.span(locator.line_range(text, line))
             }
@@ -99,13 +100,12 @@ impl SourceFile {
 
     /// 1-based line of a byte offset (1 for files without text).
     pub fn line_of(&self, offset: TextSize) -> u32 {
-        self.locator
-            .as_ref()
-            .map_or(1, |locator| locator.line_of(offset))
+        self.locator().map_or(1, |locator| locator.line_of(offset))
     }
 
     pub fn locator(&self) -> Option<&Locator> {
-        self.locator.as_ref()
+        let text = self.text.as_ref()?;
+        Some(self.locator.get_or_init(|| Locator::new(text)))
     }
 }
 

@@ -4,8 +4,9 @@
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
 use flaskcheck_python::Ranged;
 
+use super::env::Env;
 use super::term::{CallTerm, Key, TermId};
-use super::{Checker, Env, Scope, ScopeKind};
+use super::{Checker, Scope, ScopeKind};
 
 impl Checker<'_> {
     /// The term for what `expr` holds at this point of the walk.

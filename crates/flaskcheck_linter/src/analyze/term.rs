@@ -11,6 +11,7 @@
 
 use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
+use rustc_hash::FxHashMap;
 
 /// A qualified name: `flask.request`, `blog.models.user.User`, `blog.api.users.get_user`.
 pub type Symbol = Box<str>;
@@ -111,12 +112,18 @@ const MAX_WIDTH: usize = 16;
 #[derive(Debug, Clone)]
 pub struct Terms {
     nodes: Vec<Term>,
+    /// While the file is walked: one id per global symbol and per attribute of a term, so a
+    /// name read a hundred times is one term, built once. Dropped by [`Terms::finish`].
+    globals: FxHashMap<Symbol, TermId>,
+    attrs: FxHashMap<(TermId, Name), TermId>,
 }
 
 impl Default for Terms {
     fn default() -> Self {
         Self {
             nodes: vec![Term::Unknown, Term::Const],
+            globals: FxHashMap::default(),
+            attrs: FxHashMap::default(),
         }
     }
 }
@@ -142,7 +149,20 @@ impl Terms {
     }
 
     pub fn global(&mut self, symbol: impl Into<Symbol>) -> TermId {
-        self.push(Term::Global(symbol.into()))
+        let symbol = symbol.into();
+        if let Some(&id) = self.globals.get(&symbol) {
+            return id;
+        }
+        let id = self.push(Term::Global(symbol.clone()));
+        self.globals.insert(symbol, id);
+        id
+    }
+
+    /// Drops what only the walk needs.
+    pub fn finish(&mut self) {
+        self.globals = FxHashMap::default();
+        self.attrs = FxHashMap::default();
+        self.nodes.shrink_to_fit();
     }
 
     pub fn param(&mut self, index: u16) -> TermId {
@@ -164,14 +184,22 @@ impl Terms {
     /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol, which
     /// the index resolves through modules and module-level bindings alike.
     pub fn attr(&mut self, value: TermId, attr: &str) -> TermId {
-        match self.get(value) {
-            Term::Unknown | Term::Const => TermId::UNKNOWN,
+        if !value.is_interesting() {
+            return TermId::UNKNOWN;
+        }
+        let key = (value, Name::new(attr));
+        if let Some(&id) = self.attrs.get(&key) {
+            return id;
+        }
+        let id = match self.get(value) {
             Term::Global(symbol) => {
                 let symbol = format!("{symbol}.{attr}");
-                self.push(Term::Global(symbol.into()))
+                self.global(symbol)
             }
-            _ => self.push(Term::Attr(value, Name::new(attr))),
-        }
+            _ => self.push(Term::Attr(value, key.1.clone())),
+        };
+        self.attrs.insert(key, id);
+        id
     }
 
     pub fn call(&mut self, call: CallTerm) -> TermId {

@@ -1,5 +1,5 @@
 //! Statements: the walk in evaluation order, the environment of local names, and control flow
-//! (branches are walked on copies of the environment and joined; a branch that returns or raises
+//! (each path of a branch is walked, then undone, and the paths are joined; a path that returns or raises
 //! does not reach the join).
 
 use flaskcheck_python::ast::name::Name;
@@ -10,11 +10,12 @@ use flaskcheck_python::ast::{
 use flaskcheck_python::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
+use super::env::{Changes, Env};
 use super::facts::{
     Decorator, FunctionFacts, FunctionKind, ResponseKind, ResponseSink, ReturnSite,
 };
 use super::term::{Key, Term, TermId};
-use super::{Checker, Env, LoopFrame, Node, Scope, ScopeKind};
+use super::{Checker, LoopFrame, Node, Scope, ScopeKind};
 
 /// Names Python provides without an import. A call to one of these resolves to `builtins.NAME`.
 const BUILTINS: &[&str] = &[
@@ -219,12 +220,17 @@ impl<'a> Checker<'a> {
         if let Some(term) = self.lookup(name) {
             return term;
         }
+        if let Some(&term) = self.free_names.get(name) {
+            return term;
+        }
         let symbol = if !self.module_names.contains(name) && BUILTINS.contains(&name) {
             format!("builtins.{name}")
         } else {
             format!("{}.{name}", self.facts.module)
         };
-        self.facts.terms.global(symbol)
+        let term = self.facts.terms.global(symbol);
+        self.free_names.insert(Name::new(name), term);
+        term
     }
 
     fn lookup(&self, name: &str) -> Option<TermId> {
@@ -237,11 +243,11 @@ impl<'a> Checker<'a> {
                 // by its qualified name (its final binding), except for imports, definitions
                 // and classes, whose global term is already that.
                 ScopeKind::Module if index != innermost => {
-                    let term = *scope.env.get(name)?;
+                    let term = scope.env.get(name)?;
                     return matches!(self.facts.terms.get(term), Term::Global(_)).then_some(term);
                 }
                 _ => {
-                    if let Some(&term) = scope.env.get(name) {
+                    if let Some(term) = scope.env.get(name) {
                         return Some(term);
                     }
                 }
@@ -328,47 +334,59 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Walks `f` on a copy of the environment; returns the environment it ends with and whether
-    /// it ended in a `return` or `raise`, and puts the original back.
-    fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Env, bool) {
-        let saved_env = self.scope().env.clone();
+    /// Walks `f` as one path of a branch; returns what it bound and whether it ended in a
+    /// `return` or `raise`, and leaves the environment as it was before.
+    fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Changes, bool) {
+        let mark = self.scope_mut().env.mark();
         let saved_terminated = self.scope().terminated;
         self.scope_mut().terminated = false;
         f(self);
         let scope = self.scope_mut();
-        let env = std::mem::replace(&mut scope.env, saved_env);
+        let changes = scope.env.rewind(mark);
         let terminated = std::mem::replace(&mut scope.terminated, saved_terminated);
-        (env, terminated)
+        (changes, terminated)
     }
 
-    /// Continues after branches: a name holds any of the values the branches that fall through
-    /// gave it.
-    fn join(&mut self, outcomes: Vec<(Env, bool)>) {
-        let live: Vec<Env> = outcomes
+    /// Continues after branches: a name holds any of the values the paths that fall through
+    /// gave it (a path that did not bind it keeps what it held before).
+    fn join(&mut self, outcomes: Vec<(Changes, bool)>) {
+        let live: Vec<Changes> = outcomes
             .into_iter()
-            .filter_map(|(env, terminated)| (!terminated).then_some(env))
+            .filter_map(|(changes, terminated)| (!terminated).then_some(changes))
             .collect();
         if live.is_empty() {
             self.scope_mut().terminated = true;
             return;
         }
-        let mut names: Vec<&Name> = live.iter().flat_map(|env| env.keys()).collect();
+        self.apply_join(&live);
+    }
+
+    fn apply_join(&mut self, live: &[Changes]) {
+        let mut names: Vec<&Name> = live
+            .iter()
+            .flat_map(|changes| changes.iter().map(|(name, _)| name))
+            .collect();
         names.sort_unstable();
         names.dedup();
-        let mut joined = Env::default();
         for name in names {
+            let before = self.scope().env.get(name);
             let terms: Vec<TermId> = live
                 .iter()
-                .filter_map(|env| env.get(name).copied())
+                .filter_map(|changes| {
+                    changes
+                        .iter()
+                        .find(|(changed, _)| changed == name)
+                        .map(|(_, term)| *term)
+                        .or(before)
+                })
                 .collect();
             let term = if terms.iter().all(|&t| t == terms[0]) {
                 terms[0]
             } else {
                 self.facts.terms.union(terms)
             };
-            joined.insert(name.clone(), term);
+            self.scope_mut().env.insert(name.clone(), term);
         }
-        self.scope_mut().env = joined;
     }
 
     pub(super) fn visit_statement(&mut self, stmt: &Stmt) {
@@ -467,15 +485,13 @@ impl<'a> Checker<'a> {
                     this.walk_body(&stmt.body);
                     this.loops.pop();
                 });
-                let skipped = (self.scope().env.clone(), false);
-                self.join(vec![skipped, (body.0, false)]);
+                self.join(vec![(Changes::new(), false), (body.0, false)]);
                 self.walk_body(&stmt.orelse);
             }
             Stmt::While(stmt) => {
                 self.visit_expression(&stmt.test);
                 let body = self.branch(|this| this.walk_body(&stmt.body));
-                let skipped = (self.scope().env.clone(), false);
-                self.join(vec![skipped, (body.0, false)]);
+                self.join(vec![(Changes::new(), false), (body.0, false)]);
                 self.walk_body(&stmt.orelse);
             }
             Stmt::If(stmt) => {
@@ -492,7 +508,7 @@ impl<'a> Checker<'a> {
                     }));
                 }
                 if !has_else {
-                    outcomes.push((self.scope().env.clone(), false));
+                    outcomes.push((Changes::new(), false));
                 }
                 self.join(outcomes);
             }
@@ -509,7 +525,7 @@ impl<'a> Checker<'a> {
             }
             Stmt::Match(stmt) => {
                 self.visit_expression(&stmt.subject);
-                let mut outcomes: Vec<(Env, bool)> = stmt
+                let mut outcomes: Vec<(Changes, bool)> = stmt
                     .cases
                     .iter()
                     .map(|case| {
@@ -521,7 +537,7 @@ impl<'a> Checker<'a> {
                         })
                     })
                     .collect();
-                outcomes.push((self.scope().env.clone(), false));
+                outcomes.push((Changes::new(), false));
                 self.join(outcomes);
             }
             Stmt::Raise(raise) => {
@@ -534,7 +550,6 @@ impl<'a> Checker<'a> {
                 self.scope_mut().terminated = true;
             }
             Stmt::Try(stmt) => {
-                let before = self.scope().env.clone();
                 let body = self.branch(|this| {
                     this.walk_body(&stmt.body);
                     if !this.scope().terminated {
@@ -545,7 +560,7 @@ impl<'a> Checker<'a> {
                 let mut outcomes = vec![body.clone()];
                 for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
                     outcomes.push(self.branch(|this| {
-                        this.join(vec![(before.clone(), false), (body.0.clone(), false)]);
+                        this.apply_join(&[Changes::new(), body.0.clone()]);
                         if let Some(type_) = &handler.type_ {
                             this.visit_expression(type_);
                         }

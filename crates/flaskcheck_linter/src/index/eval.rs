@@ -37,7 +37,8 @@ struct Ctx<'v> {
 pub struct Evaluator<'i, 'a> {
     index: &'i ProjectIndex<'a>,
     summaries: FxHashMap<(FuncId, u32), Value>,
-    symbols: FxHashMap<(Box<str>, u32), Value>,
+    /// Resolved symbols, one map per budget left (so a lookup needs no key allocation).
+    symbols: Vec<FxHashMap<Box<str>, Value>>,
     /// Terms already evaluated, per context: the first map for contexts without arguments, one
     /// more for each summary being evaluated with a call's arguments. Terms share subterms (a
     /// loop rebinding `x = f(x)` doubles them each time round), so without this a term could take
@@ -50,7 +51,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         Self {
             index,
             summaries: FxHashMap::default(),
-            symbols: FxHashMap::default(),
+            symbols: vec![FxHashMap::default(); SUMMARY_DEPTH as usize + 1],
             terms: vec![FxHashMap::default()],
         }
     }
@@ -203,8 +204,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if let Some(file) = self.index.module(symbol) {
             return Value::kind(Kind::Module(file));
         }
-        let key = (Box::<str>::from(symbol), budget);
-        if let Some(value) = self.symbols.get(&key) {
+        let slot = (budget as usize).min(SUMMARY_DEPTH as usize);
+        if let Some(value) = self.symbols[slot].get(symbol) {
             return value.clone();
         }
         let value = match symbol.rsplit_once('.') {
@@ -218,7 +219,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
         };
-        self.symbols.insert(key, value.clone());
+        self.symbols[slot].insert(symbol.into(), value.clone());
         value
     }
 

@@ -11,7 +11,7 @@ mod model_leak;
 pub(crate) mod query_result_in_response;
 pub(crate) mod select_star;
 
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -20,12 +20,15 @@ pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_, '_, '_>);
 #[derive(Clone, Copy)]
 pub(crate) struct RuleChecks {
     pub ast: Option<AstCheck>,
+    /// The nodes `ast` is called with.
+    pub ast_kinds: NodeKinds,
     pub project: Option<ProjectCheck>,
 }
 
 impl RuleChecks {
     pub const NONE: RuleChecks = RuleChecks {
         ast: None,
+        ast_kinds: NodeKinds::NONE,
         project: None,
     };
 }
