@@ -67,6 +67,12 @@ impl Checker<'_> {
                 }
                 self.facts.terms.container(items)
             }
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })
+                if !elts.iter().any(Expr::is_starred_expr) =>
+            {
+                let items: Vec<TermId> = elts.iter().map(|elt| self.term(elt)).collect();
+                self.facts.terms.sequence(items)
+            }
             Expr::List(ast::ExprList { elts, .. })
             | Expr::Tuple(ast::ExprTuple { elts, .. })
             | Expr::Set(ast::ExprSet { elts, .. }) => {

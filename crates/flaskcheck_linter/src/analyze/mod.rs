@@ -18,6 +18,9 @@ mod node_kinds;
 pub mod term;
 mod walk;
 
+#[cfg(test)]
+mod flow_tests;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use flaskcheck_python::ast::name::Name;

@@ -64,8 +64,10 @@ pub enum Term {
     Element(TermId),
     /// A list (or set, or generator) built from elements like this one.
     Collect(TermId),
-    /// A literal dict, list, tuple or set holding these values.
+    /// A literal dict or set holding these values (or a list or tuple with starred items).
     Container(Box<[TermId]>),
+    /// A literal tuple or list, every position kept: `(user, 200)`, `[a, b]`.
+    Sequence(Box<[TermId]>),
     /// One of these, depending on the path taken.
     Union(Box<[TermId]>),
     /// Filtered by membership in a fixed collection: `{k: v for k, v in d.items() if k in ALLOWED}`.
@@ -214,8 +216,8 @@ impl Terms {
             return TermId::UNKNOWN;
         }
         // `(a, b)[0]` and tuple unpacking of a literal pick the element directly.
-        if let (Term::Container(items), Key::Int(index)) = (self.get(value), &key) {
-            if let Some(&item) = usize::try_from(*index).ok().and_then(|i| items.get(i)) {
+        if let (Term::Sequence(items), Key::Int(index)) = (self.get(value), &key) {
+            if let Some(&item) = position(items.len(), *index).and_then(|i| items.get(i)) {
                 return item;
             }
         }
@@ -250,6 +252,17 @@ impl Terms {
             0 => TermId::CONST,
             _ => self.push(Term::Container(kept.into_boxed_slice())),
         }
+    }
+
+    /// A literal tuple or list: positions matter to unpacking (`user, status = find(), 200`).
+    pub fn sequence(&mut self, items: Vec<TermId>) -> TermId {
+        if !items.iter().any(|item| item.is_interesting()) {
+            return TermId::CONST;
+        }
+        if items.len() > MAX_WIDTH * 4 {
+            return self.container(items);
+        }
+        self.push(Term::Sequence(items.into_boxed_slice()))
     }
 
     /// Any of these. A union of one is that one.
@@ -342,9 +355,88 @@ impl Terms {
                         .iter()
                         .any(|&arg| self.mentions_param(arg, budget))
             }
-            Term::Container(items) | Term::Union(items) | Term::Format(items) => {
-                items.iter().any(|&item| self.mentions_param(item, budget))
+            Term::Container(items)
+            | Term::Sequence(items)
+            | Term::Union(items)
+            | Term::Format(items) => items.iter().any(|&item| self.mentions_param(item, budget)),
+        }
+    }
+}
+
+/// The index `index` names in a sequence of `len` items (negative from the end).
+pub fn position(len: usize, index: i64) -> Option<usize> {
+    if index >= 0 {
+        usize::try_from(index).ok()
+    } else {
+        len.checked_sub(usize::try_from(index.unsigned_abs()).ok()?)
+    }
+}
+
+impl Terms {
+    /// A readable form of a term, for tests and `flaskcheck debug` output.
+    pub fn render(&self, term: TermId) -> String {
+        self.render_bounded(term, 12)
+    }
+
+    fn render_bounded(&self, term: TermId, budget: u32) -> String {
+        if budget == 0 {
+            return "…".to_string();
+        }
+        let budget = budget - 1;
+        let list = |items: &[TermId], separator: &str| {
+            items
+                .iter()
+                .map(|&item| self.render_bounded(item, budget))
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        match self.get(term) {
+            Term::Unknown => "?".to_string(),
+            Term::Const => "const".to_string(),
+            Term::Global(symbol) => symbol.to_string(),
+            Term::Param(index) => format!("param{index}"),
+            Term::SelfOf(_) => "self".to_string(),
+            Term::ClsOf(_) => "cls".to_string(),
+            Term::Attr(inner, name) => format!("{}.{name}", self.render_bounded(*inner, budget)),
+            Term::Call(call) => {
+                let mut args: Vec<String> = call
+                    .args
+                    .iter()
+                    .map(|&arg| self.render_bounded(arg, budget))
+                    .collect();
+                args.extend(
+                    call.keywords
+                        .iter()
+                        .map(|(name, arg)| format!("{name}={}", self.render_bounded(*arg, budget))),
+                );
+                args.extend(
+                    call.unpacked
+                        .iter()
+                        .map(|&arg| format!("**{}", self.render_bounded(arg, budget))),
+                );
+                format!(
+                    "{}({})",
+                    self.render_bounded(call.callee, budget),
+                    args.join(", ")
+                )
             }
+            Term::Subscript(inner, key) => {
+                let key = match key {
+                    Key::Str(name) => format!("{name:?}"),
+                    Key::Int(index) => index.to_string(),
+                    Key::Slice => ":".to_string(),
+                    Key::Dynamic(term) => self.render_bounded(*term, budget),
+                };
+                format!("{}[{key}]", self.render_bounded(*inner, budget))
+            }
+            Term::Element(inner) => format!("elem({})", self.render_bounded(*inner, budget)),
+            Term::Collect(inner) => format!("[{}]", self.render_bounded(*inner, budget)),
+            Term::Container(items) => format!("{{{}}}", list(items, ", ")),
+            Term::Sequence(items) => format!("({})", list(items, ", ")),
+            Term::Union(items) => list(items, " | "),
+            Term::AllowListed(inner) => format!("allow({})", self.render_bounded(*inner, budget)),
+            Term::Exception(_) => "exception".to_string(),
+            Term::Format(items) => format!("fmt({})", list(items, ", ")),
         }
     }
 }

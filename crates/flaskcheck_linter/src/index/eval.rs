@@ -134,6 +134,11 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
             Term::Subscript(inner, key) => {
+                if let Key::Int(index) = key {
+                    if let Some(value) = self.eval_item(ctx, *inner, *index, depth) {
+                        return value;
+                    }
+                }
                 let value = self.eval_in(ctx, *inner, depth);
                 value
                     .iter()
@@ -148,7 +153,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 let value = self.eval_in(ctx, *inner, depth);
                 value.iter().map(collect).collect()
             }
-            Term::Container(items) | Term::Union(items) => {
+            Term::Container(items) | Term::Sequence(items) | Term::Union(items) => {
                 let mut out = Value::empty();
                 for &item in items.iter() {
                     out.extend(self.eval_in(ctx, item, depth));
@@ -189,6 +194,67 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 }
                 out
             }
+        }
+    }
+
+    /// Item `index` of what `term` holds, followed through its structure: a literal tuple, a
+    /// union of them, or a call whose function returns tuples (`user, status = load(id)`).
+    /// `None` when the structure is lost, and the caller falls back to the whole value.
+    fn eval_item(&mut self, ctx: Ctx<'_>, term: TermId, index: i64, depth: u32) -> Option<Value> {
+        if depth > MAX_TERM_DEPTH {
+            return None;
+        }
+        let facts = self.facts(ctx.file)?;
+        match facts.terms.get(term) {
+            Term::Sequence(items) => {
+                let item = *items.get(crate::analyze::term::position(items.len(), index)?)?;
+                Some(self.eval_in(ctx, item, depth + 1))
+            }
+            Term::Union(items) => {
+                let mut out = Value::empty();
+                for &item in items.iter() {
+                    out.extend(self.eval_item(ctx, item, index, depth + 1)?);
+                }
+                Some(out)
+            }
+            Term::Call(call) => {
+                let callee = self.eval_in(ctx, call.callee, depth + 1);
+                let mut out = Value::empty();
+                for fact in callee.iter() {
+                    let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                        return None;
+                    };
+                    if ctx.budget == 0 {
+                        continue;
+                    }
+                    let args = self.call_args(ctx, function, call, depth + 1);
+                    let callee_ctx = Ctx {
+                        file: self.index.function_file(function),
+                        args: args.as_deref(),
+                        budget: ctx.budget - 1,
+                    };
+                    if args.is_some() {
+                        self.terms.push(FxHashMap::default());
+                    }
+                    for site in &self.index.function(function).returns {
+                        let item = self
+                            .eval_item(callee_ctx, site.value, index, 0)
+                            .unwrap_or_else(|| {
+                                let whole = self.eval_in(callee_ctx, site.value, 0);
+                                whole
+                                    .iter()
+                                    .filter_map(|fact| subscript(fact, &Key::Int(index)))
+                                    .collect()
+                            });
+                        out.extend(item);
+                    }
+                    if args.is_some() {
+                        self.terms.pop();
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
         }
     }
 
@@ -435,7 +501,10 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             Kind::Class(class) => {
                 let class = *class;
                 let flags = self.index.flags(class);
-                if flags.schema || flags.model_base {
+                if flags.sqlalchemy_extension {
+                    // A project subclass of `SQLAlchemy`: its instance is the `db` object.
+                    Value::kind(Kind::ExternalInstance("flask_sqlalchemy.SQLAlchemy".into()))
+                } else if flags.schema || flags.model_base {
                     Value::empty()
                 } else {
                     Value::of(Fact::at(Kind::Instance(class), origin))

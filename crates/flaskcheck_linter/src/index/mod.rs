@@ -90,9 +90,18 @@ impl<'a> ProjectIndex<'a> {
             user_loaders: Vec::new(),
         };
         index.register();
-        let (flags, ancestors) = classify::classify_all(&index);
-        index.class_flags = flags;
-        index.ancestors = ancestors;
+        // A base can depend on another class's kind through a value (`db = MySQLAlchemy()`, then
+        // `class User(db.Model)` needs to know `MySQLAlchemy` is a `SQLAlchemy`), so classify
+        // again with what the previous round found until nothing changes (twice in practice).
+        for _ in 0..4 {
+            let (flags, ancestors) = classify::classify_all(&index);
+            let settled = flags == index.class_flags;
+            index.class_flags = flags;
+            index.ancestors = ancestors;
+            if settled {
+                break;
+            }
+        }
         index.relationships = index.resolve_relationships();
         index.views = index.find_views();
         index
@@ -460,7 +469,7 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
                     .iter()
                     .any(|&arg| mentions(terms, arg, names, budget))
         }
-        Term::Container(items) | Term::Union(items) => items
+        Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
             .any(|&item| mentions(terms, item, names, budget)),
         _ => false,
