@@ -18,11 +18,6 @@ use flaskcheck_linter::{
 use crate::args::{Cli, ColorChoice, Command, DebugCommand, LintArgs, RulesArgs, RulesFormat};
 use crate::render::TextOptions;
 
-// The analysis allocates many small objects on several threads; mimalloc is markedly faster at
-// that than the system allocator (as Ruff found for the same parser).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const EXIT_CLEAN: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;

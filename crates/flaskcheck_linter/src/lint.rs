@@ -256,7 +256,7 @@ fn lint_file(
         outcome.diagnostics.push(load_error_diagnostic(id, &error));
         return outcome;
     }
-    let text = Arc::clone(outcome.file.text.as_ref().expect("loaded"));
+    let text = Arc::clone(outcome.file.text_if_any().expect("loaded"));
 
     let started = Instant::now();
     let parsed = match parse_module(&text) {
@@ -312,6 +312,8 @@ fn lint_file(
         }
     }
     outcome.analyze = started.elapsed();
+    // The facts are what the rest of the run needs; the text is read again if a finding needs it.
+    outcome.file.release_text();
     outcome
 }
 
@@ -370,7 +372,7 @@ pub fn parse_only(
                     files: 1,
                     ..ParseOnlyReport::default()
                 };
-                match (error, &file.text) {
+                match (error, file.text_if_any()) {
                     (None, Some(text)) => {
                         report.bytes = text.len() as u64;
                         match parse_module(text) {
