@@ -60,10 +60,17 @@ impl Checker<'_> {
             Expr::Dict(dict) => {
                 let mut items = Vec::with_capacity(dict.items.len());
                 for item in &dict.items {
-                    if let Some(key) = &item.key {
-                        items.push(self.term(key));
+                    let value = self.term(&item.value);
+                    match &item.key {
+                        Some(Expr::StringLiteral(key)) => {
+                            items.push(self.facts.terms.keyed(key.value.to_str(), value))
+                        }
+                        Some(key) => {
+                            items.push(self.term(key));
+                            items.push(value);
+                        }
+                        None => items.push(value),
                     }
-                    items.push(self.term(&item.value));
                 }
                 self.facts.terms.container(items)
             }

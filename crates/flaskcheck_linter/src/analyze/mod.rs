@@ -89,6 +89,11 @@ pub struct LoopFrame {
     pub iter: TermId,
     /// Whether the iterable is a literal list, tuple or set of constants (an allow-list).
     pub iter_is_literal: bool,
+    /// The local name iterated, when the iterable is one (`for entry in rows`).
+    pub iter_name: Option<Name>,
+    /// Keys the body removes from the loop variable (`entry.pop("room")`): removed from the
+    /// iterated collection once the loop is done.
+    pub removed_keys: Vec<Box<str>>,
     pub range: TextRange,
 }
 

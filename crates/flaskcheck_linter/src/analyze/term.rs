@@ -72,6 +72,10 @@ pub enum Term {
     Union(Box<[TermId]>),
     /// Filtered by membership in a fixed collection: `{k: v for k, v in d.items() if k in ALLOWED}`.
     AllowListed(TermId),
+    /// A value stored under a literal key of a dict: `{"room": room}`.
+    Keyed(Box<str>, TermId),
+    /// A dict (or a list of dicts) after `d.pop("room")` or `del d["room"]`.
+    WithoutKey(TermId, Box<str>),
     /// The exception bound by `except ... as e` at this handler.
     Exception(TextRange),
     /// A string built from these non-constant parts (f-string, `%`, `.format`, `+`).
@@ -254,6 +258,20 @@ impl Terms {
         }
     }
 
+    pub fn keyed(&mut self, key: &str, value: TermId) -> TermId {
+        if !value.is_interesting() {
+            return value;
+        }
+        self.push(Term::Keyed(key.into(), value))
+    }
+
+    pub fn without_key(&mut self, value: TermId, key: &str) -> TermId {
+        if !value.is_interesting() {
+            return value;
+        }
+        self.push(Term::WithoutKey(value, key.into()))
+    }
+
     /// A literal tuple or list: positions matter to unpacking (`user, status = find(), 200`).
     pub fn sequence(&mut self, items: Vec<TermId>) -> TermId {
         if !items.iter().any(|item| item.is_interesting()) {
@@ -339,6 +357,8 @@ impl Terms {
             | Term::Subscript(inner, _)
             | Term::Element(inner)
             | Term::Collect(inner)
+            | Term::Keyed(_, inner)
+            | Term::WithoutKey(inner, _)
             | Term::AllowListed(inner) => self.mentions_param(*inner, budget),
             Term::Call(call) => {
                 self.mentions_param(call.callee, budget)
@@ -435,6 +455,10 @@ impl Terms {
             Term::Sequence(items) => format!("({})", list(items, ", ")),
             Term::Union(items) => list(items, " | "),
             Term::AllowListed(inner) => format!("allow({})", self.render_bounded(*inner, budget)),
+            Term::Keyed(key, inner) => format!("{key:?}: {}", self.render_bounded(*inner, budget)),
+            Term::WithoutKey(inner, key) => {
+                format!("{} without {key:?}", self.render_bounded(*inner, budget))
+            }
             Term::Exception(_) => "exception".to_string(),
             Term::Format(items) => format!("fmt({})", list(items, ", ")),
         }

@@ -324,6 +324,12 @@ impl<'a> Checker<'a> {
             Expr::Subscript(subscript) => {
                 if let Expr::Name(name) = &*subscript.value {
                     if let Some(previous) = self.lookup(&name.id) {
+                        let value = match &*subscript.slice {
+                            Expr::StringLiteral(key) => {
+                                self.facts.terms.keyed(key.value.to_str(), value)
+                            }
+                            _ => value,
+                        };
                         let item = self.facts.terms.container([value]);
                         let grown = self.facts.terms.union([previous, item]);
                         self.scope_mut().env.insert(name.id.clone(), grown);
@@ -331,6 +337,29 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `name` no longer holds `key` (after `name.pop(key)` or `del name[key]`); when `name` is the
+    /// variable of an enclosing loop, neither do the elements of the collection it iterates.
+    fn removed_key(&mut self, name: &Name, key: &str) {
+        self.remove_key(name, key);
+        if let Some(frame) = self
+            .loops
+            .iter_mut()
+            .rev()
+            .find(|frame| frame.targets.contains(name))
+        {
+            if !frame.removed_keys.iter().any(|removed| &**removed == key) {
+                frame.removed_keys.push(key.into());
+            }
+        }
+    }
+
+    fn remove_key(&mut self, name: &Name, key: &str) {
+        if let Some(term) = self.lookup(name) {
+            let removed = self.facts.terms.without_key(term, key);
+            self.scope_mut().env.insert(name.clone(), removed);
         }
     }
 
@@ -412,7 +441,18 @@ impl<'a> Checker<'a> {
                 }
                 self.scope_mut().terminated = true;
             }
-            Stmt::Delete(delete) => delete.targets.iter().for_each(|t| self.visit_expression(t)),
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    self.visit_expression(target);
+                    if let Expr::Subscript(subscript) = target {
+                        if let (Expr::Name(name), Expr::StringLiteral(key)) =
+                            (&*subscript.value, &*subscript.slice)
+                        {
+                            self.removed_key(&name.id, key.value.to_str());
+                        }
+                    }
+                }
+            }
             Stmt::TypeAlias(alias) => self.visit_expression(&alias.value),
             Stmt::Assign(assign) => {
                 self.visit_expression(&assign.value);
@@ -476,16 +516,33 @@ impl<'a> Checker<'a> {
                     targets: target_names(&stmt.target),
                     iter,
                     iter_is_literal: is_constant_collection(&stmt.iter),
+                    iter_name: match &*stmt.iter {
+                        Expr::Name(name) => Some(name.id.clone()),
+                        _ => None,
+                    },
+                    removed_keys: Vec::new(),
                     range: stmt.range,
                 };
+                let mut finished = None;
                 let body = self.branch(|this| {
                     this.bind_target(&stmt.target, element);
                     this.visit_expression(&stmt.target);
                     this.loops.push(frame);
                     this.walk_body(&stmt.body);
-                    this.loops.pop();
+                    finished = this.loops.pop();
                 });
                 self.join(vec![(Changes::new(), false), (body.0, false)]);
+                // `for entry in rows: entry.pop("room")` rewrote every element of `rows`.
+                if let Some(LoopFrame {
+                    iter_name: Some(name),
+                    removed_keys,
+                    ..
+                }) = finished
+                {
+                    for key in removed_keys {
+                        self.remove_key(&name, &key);
+                    }
+                }
                 self.walk_body(&stmt.orelse);
             }
             Stmt::While(stmt) => {
@@ -863,6 +920,16 @@ impl<'a> Checker<'a> {
             Expr::Call(call) => {
                 self.record_call(call);
                 walk_expr(self, expr);
+                // `entry.pop("room")` takes the key out of the dict.
+                if let Expr::Attribute(attr) = &*call.func {
+                    if let (Expr::Name(name), "pop", Some(Expr::StringLiteral(key))) = (
+                        &*attr.value,
+                        attr.attr.id.as_str(),
+                        call.arguments.args.first(),
+                    ) {
+                        self.removed_key(&name.id, key.value.to_str());
+                    }
+                }
             }
             Expr::ListComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
             Expr::SetComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),

@@ -140,6 +140,17 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     }
                 }
                 let value = self.eval_in(ctx, *inner, depth);
+                // `d["room"]` is what `d` holds under that key, now held by no dict.
+                if let Key::Str(name) = key {
+                    let under_key: Value = value
+                        .iter()
+                        .filter(|fact| fact.key.as_deref() == Some(&**name))
+                        .map(Fact::unkeyed)
+                        .collect();
+                    if !under_key.is_empty() {
+                        return under_key;
+                    }
+                }
                 value
                     .iter()
                     .filter_map(|fact| subscript(fact, key))
@@ -159,6 +170,25 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     out.extend(self.eval_in(ctx, item, depth));
                 }
                 out
+            }
+            Term::Keyed(key, inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .map(|fact| {
+                        let mut fact = fact.clone();
+                        fact.key.get_or_insert_with(|| key.clone());
+                        fact
+                    })
+                    .collect()
+            }
+            Term::WithoutKey(inner, key) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .filter(|fact| fact.key.as_deref() != Some(&**key))
+                    .cloned()
+                    .collect()
             }
             Term::AllowListed(inner) => {
                 let value = self.eval_in(ctx, *inner, depth);
