@@ -158,7 +158,7 @@ impl Checker<'_> {
         }
     }
 
-    fn call_term(&mut self, call: &ast::ExprCall) -> TermId {
+    pub(super) fn call_term(&mut self, call: &ast::ExprCall) -> TermId {
         // `"...".format(...)` and `"sep".join(parts)` build strings.
         if let Expr::Attribute(attr) = &*call.func {
             if is_string_expr(&attr.value) {

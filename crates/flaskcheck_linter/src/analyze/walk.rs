@@ -12,7 +12,7 @@ use rustc_hash::FxHashSet;
 
 use super::env::{Changes, Env};
 use super::facts::{
-    Decorator, FunctionFacts, FunctionKind, ResponseKind, ResponseSink, ReturnSite,
+    Decorator, FunctionFacts, FunctionKind, ProjectCall, ResponseKind, ResponseSink, ReturnSite,
 };
 use super::term::{Key, Term, TermId};
 use super::{Checker, LoopFrame, Node, Scope, ScopeKind};
@@ -254,6 +254,18 @@ impl<'a> Checker<'a> {
             }
         }
         None
+    }
+
+    /// Whether a bare name refers to something of this project: a module-level definition of this
+    /// module, or an import from this package (relative, or absolute under the same top-level
+    /// package).
+    fn is_project_name(&mut self, name: &str) -> bool {
+        let term = self.name_term(name);
+        let Term::Global(symbol) = self.facts.terms.get(term) else {
+            return false;
+        };
+        let top = self.facts.module.split('.').next().unwrap_or_default();
+        symbol.split('.').next() == Some(top) && !symbol.starts_with("builtins.")
     }
 
     /// The qualified name an expression refers to, if it is a global: `flask.jsonify` for
@@ -996,8 +1008,22 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a call that puts a value into a response, or registers a view.
+    /// Records a call that puts a value into a response, or registers a view, or calls a
+    /// function of the project with arguments (which may wrap a response).
     fn record_call(&mut self, call: &ast::ExprCall) {
+        if let Expr::Name(name) = &*call.func {
+            if !call.arguments.is_empty() && self.is_project_name(&name.id) {
+                let term = self.call_term(call);
+                if matches!(self.facts.terms.get(term), Term::Call(_)) {
+                    let function = self.current_function();
+                    self.facts.calls.push(ProjectCall {
+                        range: call.range(),
+                        call: term,
+                        function,
+                    });
+                }
+            }
+        }
         if let Some(kind) = self.response_kind(call) {
             let value = match kind {
                 ResponseKind::ResponseObject => {

@@ -288,6 +288,61 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         }
     }
 
+    /// What the call `call` (a term of `file`) puts into responses through the response calls of
+    /// the function it calls: `send_result(data)` where `send_result` returns
+    /// `jsonify(prepare(obj))` puts `data` in. Wrappers of wrappers are followed, three deep.
+    pub fn wrapped_responses(&mut self, file: FileId, call: TermId) -> Value {
+        let Some(facts) = self.facts(file) else {
+            return Value::empty();
+        };
+        let Term::Call(call) = facts.terms.get(call) else {
+            return Value::empty();
+        };
+        let ctx = Ctx {
+            file,
+            args: None,
+            budget: SUMMARY_DEPTH,
+        };
+        self.wrapped(ctx, call, 0)
+    }
+
+    fn wrapped(&mut self, ctx: Ctx<'_>, call: &CallTerm, nesting: u32) -> Value {
+        if ctx.budget == 0 || nesting > 3 {
+            return Value::empty();
+        }
+        let callee = self.eval_in(ctx, call.callee, 0);
+        let mut out = Value::empty();
+        for fact in callee.iter() {
+            let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                continue;
+            };
+            let Some(wrapper) = self.index.wrapper(function) else {
+                continue;
+            };
+            let Some(args) = self.call_args(ctx, function, call, 0) else {
+                continue;
+            };
+            let file = self.index.function_file(function);
+            let inner = Ctx {
+                file,
+                args: Some(&args),
+                budget: ctx.budget - 1,
+            };
+            self.terms.push(FxHashMap::default());
+            for &sink in &wrapper.sinks {
+                out.extend(self.eval_in(inner, sink, 0));
+            }
+            let facts = self.facts(file);
+            for &nested in &wrapper.calls {
+                if let Some(Term::Call(nested)) = facts.map(|facts| facts.terms.get(nested)) {
+                    out.extend(self.wrapped(inner, nested, nesting + 1));
+                }
+            }
+            self.terms.pop();
+        }
+        out
+    }
+
     /// A qualified name: a project class, function or module, a module-level binding (followed
     /// through re-exports and star imports), or something outside the project.
     fn resolve_symbol(&mut self, symbol: &str, budget: u32) -> Value {
