@@ -26,8 +26,9 @@ pub struct FileFacts {
     pub functions: Vec<FunctionFacts>,
     /// Calls that put a value into an HTTP response (other than a view's `return`).
     pub responses: Vec<ResponseSink>,
-    /// Calls to the project's own functions with arguments: if the function puts an argument
-    /// into a response (`send_result(data)` wrapping `jsonify`), the call is a response too.
+    /// Returned calls to the project's own functions with arguments: if the function puts an
+    /// argument into a response (`return send_result(data)`, `send_result` wrapping `jsonify`),
+    /// the call is a response too.
     pub calls: Vec<ProjectCall>,
     /// `add_url_rule(..., view_func=f)`, `api.add_resource(R, ...)`: the view registered.
     pub url_rules: Vec<TermId>,

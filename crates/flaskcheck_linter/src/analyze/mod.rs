@@ -277,6 +277,9 @@ fn analyze_with(
         facts: FileFacts {
             module: module_name.name,
             is_package: module_name.is_package,
+            // About one term per 64 bytes of source, measured on real Flask code: sized once
+            // instead of grown (and copied) a dozen times.
+            terms: Terms::with_capacity(file.text().len() / 64),
             ..FileFacts::default()
         },
         ast_checks,

@@ -135,6 +135,14 @@ impl Default for Terms {
 }
 
 impl Terms {
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut terms = Self::default();
+        terms.nodes.reserve(capacity);
+        terms.globals.reserve(capacity / 4);
+        terms.attrs.reserve(capacity / 4);
+        terms
+    }
+
     pub fn get(&self, id: TermId) -> &Term {
         &self.nodes[id.0 as usize]
     }

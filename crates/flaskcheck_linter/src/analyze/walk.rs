@@ -442,6 +442,7 @@ impl<'a> Checker<'a> {
                 if let Some(value) = &ret.value {
                     self.visit_expression(value);
                     let term = self.term(value);
+                    self.record_returned_call(value, term);
                     if let Some(function) = self.current_function() {
                         self.facts.functions[function as usize]
                             .returns
@@ -1008,22 +1009,39 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a call that puts a value into a response, or registers a view, or calls a
-    /// function of the project with arguments (which may wrap a response).
-    fn record_call(&mut self, call: &ast::ExprCall) {
-        if let Expr::Name(name) = &*call.func {
-            if !call.arguments.is_empty() && self.is_project_name(&name.id) {
-                let term = self.call_term(call);
-                if matches!(self.facts.terms.get(term), Term::Call(_)) {
-                    let function = self.current_function();
-                    self.facts.calls.push(ProjectCall {
-                        range: call.range(),
-                        call: term,
-                        function,
-                    });
+    /// `return send_result(data)` (or `return send_result(data), 200`): a returned call to a
+    /// function of the project, which may wrap a response. Its term is part of the return's.
+    fn record_returned_call(&mut self, value: &Expr, term: TermId) {
+        let (call, term) = match (value, self.facts.terms.get(term)) {
+            (Expr::Call(call), Term::Call(_)) => (call, term),
+            (Expr::Tuple(tuple), Term::Sequence(items)) => {
+                match (tuple.elts.first(), items.first()) {
+                    (Some(Expr::Call(call)), Some(&first))
+                        if matches!(self.facts.terms.get(first), Term::Call(_)) =>
+                    {
+                        (call, first)
+                    }
+                    _ => return,
                 }
             }
+            _ => return,
+        };
+        let Expr::Name(name) = &*call.func else {
+            return;
+        };
+        if call.arguments.is_empty() || !self.is_project_name(&name.id) {
+            return;
         }
+        let function = self.current_function();
+        self.facts.calls.push(ProjectCall {
+            range: call.range(),
+            call: term,
+            function,
+        });
+    }
+
+    /// Records a call that puts a value into a response, or registers a view.
+    fn record_call(&mut self, call: &ast::ExprCall) {
         if let Some(kind) = self.response_kind(call) {
             let value = match kind {
                 ResponseKind::ResponseObject => {
@@ -1069,9 +1087,24 @@ impl<'a> Checker<'a> {
     }
 
     fn response_kind(&mut self, call: &ast::ExprCall) -> Option<ResponseKind> {
+        // Called for every call in every file: decide from the names before building any term.
+        const NAMES: &[&str] = &[
+            "jsonify",
+            "make_response",
+            "Response",
+            "response",
+            "response_class",
+        ];
         match &*call.func {
             Expr::Name(name) => {
-                let symbol = self.qualified_name(&call.func)?;
+                let symbol = match self.lookup(&name.id) {
+                    Some(term) => match self.facts.terms.get(term) {
+                        Term::Global(symbol) => symbol.clone(),
+                        _ => return None,
+                    },
+                    None if NAMES.contains(&name.id.as_str()) => self.qualified_name(&call.func)?,
+                    None => return None,
+                };
                 let last = symbol.rsplit('.').next().unwrap_or_default();
                 match (name.id.as_str(), last) {
                     (_, "jsonify") => Some(ResponseKind::Jsonify),
@@ -1081,6 +1114,9 @@ impl<'a> Checker<'a> {
                 }
             }
             Expr::Attribute(attr) => {
+                if !NAMES.contains(&attr.attr.id.as_str()) {
+                    return None;
+                }
                 if attr.attr.id.as_str() == "response" {
                     if let (Expr::Name(receiver), Some(function)) =
                         (&*attr.value, self.current_function())
