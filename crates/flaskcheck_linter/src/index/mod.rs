@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
+pub use external::is_serializer_method;
 pub use value::{Fact, Kind, Origin, Value};
 
 use crate::analyze::facts::{
@@ -69,6 +70,10 @@ pub struct ProjectIndex<'a> {
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
+    /// What each error handler handles: the `@errorhandler(...)` argument or the first argument
+    /// of `register_error_handler`, in the file it is written in (`TermId::UNKNOWN` for a bare
+    /// `@api.errorhandler`, which handles everything).
+    error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -88,13 +93,16 @@ impl<'a> ProjectIndex<'a> {
             relationships: Vec::new(),
             views: Vec::new(),
             user_loaders: Vec::new(),
+            error_handler_types: FxHashMap::default(),
         };
         index.register();
         let (flags, ancestors) = classify::classify_all(&index);
         index.class_flags = flags;
         index.ancestors = ancestors;
         index.relationships = index.resolve_relationships();
-        index.views = index.find_views();
+        let (views, error_handler_types) = index.find_views();
+        index.views = views;
+        index.error_handler_types = error_handler_types;
         index
     }
 
@@ -213,6 +221,12 @@ impl<'a> ProjectIndex<'a> {
         self.views.get(id.0 as usize).copied().unwrap_or_default()
     }
 
+    /// What an error handler is registered for: each `@errorhandler(...)` argument or
+    /// `register_error_handler` first argument, as a term of the file it is written in.
+    pub fn error_handler_types(&self, id: FuncId) -> &[(FileId, TermId)] {
+        self.error_handler_types.get(&id).map_or(&[], Vec::as_slice)
+    }
+
     /// A method of the class or of its nearest ancestor that defines it.
     pub fn method(&self, class: ClassId, name: &str) -> Option<FuncId> {
         self.lineage(class).find_map(|id| {
@@ -311,8 +325,11 @@ impl<'a> ProjectIndex<'a> {
         resolved
     }
 
-    fn find_views(&self) -> Vec<ViewInfo> {
+    #[allow(clippy::type_complexity)]
+    fn find_views(&self) -> (Vec<ViewInfo>, FxHashMap<FuncId, Vec<(FileId, TermId)>>) {
         let mut views = vec![ViewInfo::default(); self.functions.len()];
+        let mut error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>> =
+            FxHashMap::default();
         let mut view_classes: Vec<ClassId> = (0..self.classes.len() as u32)
             .map(ClassId)
             .filter(|&id| self.flags(id).view)
@@ -321,6 +338,17 @@ impl<'a> ProjectIndex<'a> {
         for (file_index, facts) in self.files.iter().enumerate() {
             let Some(facts) = facts else { continue };
             let file = FileId(file_index as u32);
+            for &(handled, handler) in &facts.error_handlers {
+                for fact in evaluator.eval(file, handler).iter() {
+                    if let Kind::Function(function) | Kind::BoundMethod(function) = fact.kind {
+                        views[function.0 as usize].is_error_handler = true;
+                        error_handler_types
+                            .entry(function)
+                            .or_default()
+                            .push((file, handled));
+                    }
+                }
+            }
             for &rule in &facts.url_rules {
                 for fact in evaluator.eval(file, rule).iter() {
                     match &fact.kind {
@@ -367,13 +395,18 @@ impl<'a> ProjectIndex<'a> {
                 }
                 if matches!(decorator.name.as_str(), "errorhandler" | "app_errorhandler") {
                     view.is_error_handler = true;
+                    let handled = decorator.args.first().copied().unwrap_or(TermId::UNKNOWN);
+                    error_handler_types
+                        .entry(FuncId(index as u32))
+                        .or_default()
+                        .push((self.function_file(FuncId(index as u32)), handled));
                 }
                 if is_serializing_decorator(decorator) {
                     view.serialized_by_decorator = true;
                 }
             }
         }
-        views
+        (views, error_handler_types)
     }
 
     /// `method_decorators = [marshal_with(fields)]` (or `decorators = [...]`) on a view class or
