@@ -8,6 +8,9 @@ mod eval;
 mod external;
 mod value;
 
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
@@ -74,6 +77,8 @@ pub struct ProjectIndex<'a> {
     /// of `register_error_handler`, in the file it is written in (`TermId::UNKNOWN` for a bare
     /// `@api.errorhandler`, which handles everything).
     error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>>,
+    /// Project-wide results rules compute once and share between files (see [`Self::memo`]).
+    memos: Mutex<FxHashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -94,6 +99,7 @@ impl<'a> ProjectIndex<'a> {
             views: Vec::new(),
             user_loaders: Vec::new(),
             error_handler_types: FxHashMap::default(),
+            memos: Mutex::new(FxHashMap::default()),
         };
         index.register();
         let (flags, ancestors) = classify::classify_all(&index);
@@ -211,6 +217,26 @@ impl<'a> ProjectIndex<'a> {
                 .flatten()
                 .copied(),
         )
+    }
+
+    /// A project-wide result a rule needs in every file's check (which schemas are ever dumped,
+    /// say), computed by the first file that asks and shared with the others. `key` names the
+    /// result (`"FC106.schema-usage"`); `compute` must depend only on the index, so that the
+    /// result is the same whichever file computes it.
+    pub fn memo<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce(&Self) -> T,
+    ) -> Arc<T> {
+        let mut memos = self.memos.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = memos.get(key) {
+            if let Ok(value) = Arc::clone(found).downcast::<T>() {
+                return value;
+            }
+        }
+        let value = Arc::new(compute(self));
+        memos.insert(key, value.clone());
+        value
     }
 
     pub fn user_loaders(&self) -> &[FuncId] {

@@ -198,7 +198,16 @@ impl Pass<'_, '_, '_, '_> {
                 }
             }
         }
-        // Calls to the project's response helpers with exception text.
+        // Calls to the project's response helpers with exception text (in files that catch or
+        // format exceptions at all).
+        let handles_exceptions = facts.terms.iter().any(|(_, node)| match node {
+            Term::Exception(_) => true,
+            Term::Global(symbol) => symbol.starts_with("traceback."),
+            _ => false,
+        });
+        if !handles_exceptions {
+            return;
+        }
         for (term, node) in facts.terms.iter() {
             let Term::Call(call) = node else {
                 continue;
@@ -217,10 +226,9 @@ impl Pass<'_, '_, '_, '_> {
     /// Whether an error handler is registered for exceptions whose text is not for clients.
     fn handles_raw_exceptions(&mut self, function: FuncId) -> bool {
         let types = self.ctx.index.error_handler_types(function).to_vec();
-        types.iter().any(|&(file, term)| {
-            let value = self.ctx.evaluator.eval(file, term);
-            !is_client_facing(&value)
-        })
+        types
+            .iter()
+            .any(|&(file, term)| !clause_is_client_facing(self.ctx.evaluator, file, term))
     }
 
     /// Calls to response helpers inside `term` (through containers and unions).
@@ -406,8 +414,7 @@ impl Pass<'_, '_, '_, '_> {
                 Some(&raw) => raw,
                 None => {
                     let handled = clause.terms.first().copied().unwrap_or(TermId::UNKNOWN);
-                    let value = self.ctx.evaluator.eval(origin.file, handled);
-                    let raw = !is_client_facing(&value);
+                    let raw = !clause_is_client_facing(self.ctx.evaluator, origin.file, handled);
                     self.clauses.insert(key, raw);
                     raw
                 }
@@ -429,18 +436,67 @@ impl Pass<'_, '_, '_, '_> {
 }
 
 /// Whether every exception type in `value` carries text written for clients: an HTTP status
-/// code, an HTTP exception, a validation error, or one of the project's own exception classes.
+/// code, an HTTP exception, a validation error, a built-in input error, or one of the project's
+/// own exception classes.
 fn is_client_facing(value: &Value) -> bool {
     !value.is_empty()
         && value.iter().all(|fact| match &fact.kind {
             Kind::Const | Kind::Class(_) => true,
-            Kind::External(symbol) => CLIENT_FACING_PACKAGES.iter().any(|package| {
-                symbol
-                    .strip_prefix(package)
-                    .is_some_and(|rest| rest.starts_with('.'))
-            }),
+            Kind::External(symbol) => is_client_facing_symbol(symbol),
             _ => false,
         })
+}
+
+fn is_client_facing_symbol(symbol: &str) -> bool {
+    CLIENT_FACING_PACKAGES.iter().any(|package| {
+        symbol
+            .strip_prefix(package)
+            .is_some_and(|rest| rest.starts_with('.'))
+    }) || symbol
+        .strip_prefix("builtins.")
+        .is_some_and(|name| INPUT_ERRORS.contains(&name))
+}
+
+/// Built-in exceptions whose text describes a value (`invalid literal for int()`, `'name'`), and
+/// which projects commonly raise with messages for their users.
+const INPUT_ERRORS: &[&str] = &[
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "NotImplementedError",
+    "UnicodeError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+];
+
+/// Whether the exception types an `except` clause or error handler names all carry text for
+/// clients. Each type of a tuple is judged alone; a built-in name the index does not know
+/// (`NotImplementedError`) is judged by its name.
+fn clause_is_client_facing(
+    evaluator: &mut crate::index::Evaluator<'_, '_>,
+    file: crate::source::FileId,
+    term: TermId,
+) -> bool {
+    let Some(facts) = evaluator.index().facts(file) else {
+        return false;
+    };
+    match facts.terms.get(term) {
+        Term::Container(items) | Term::Union(items) => items
+            .iter()
+            .all(|&item| clause_is_client_facing(evaluator, file, item)),
+        Term::Global(symbol) => {
+            let value = evaluator.eval(file, term);
+            if value.is_empty() {
+                let name = symbol.rsplit('.').next().unwrap_or(symbol);
+                INPUT_ERRORS.contains(&name)
+            } else {
+                is_client_facing(&value)
+            }
+        }
+        _ => is_client_facing(&evaluator.eval(file, term)),
+    }
 }
 
 /// Whether a term holds an exception (`e`, `str(e)`, `e.args`) or a traceback call, looking a few

@@ -63,6 +63,13 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     match &*call.func {
         Expr::Attribute(attr) => {
             let method = attr.attr.id.as_str();
+            // Most calls are not queries: rule them out on the first letter before the table.
+            if !matches!(
+                method.as_bytes().first(),
+                Some(b'f' | b'u' | b'r' | b'd' | b'c' | b'a')
+            ) {
+                return;
+            }
             let Some(&(_, position, keyword)) =
                 QUERY_METHODS.iter().find(|(name, _, _)| *name == method)
             else {

@@ -2,11 +2,14 @@
 //! and logs (FC502).
 //!
 //! A name is split into words (`passwordHash`, `password_hash` and `PASSWORD-HASH` are all
-//! `password hash`). It is sensitive when its words name a secret (`password`, `salt`, `ssn`,
-//! `otp`...) or a credential (`token`, `api_key`...), and not when another word says that the
-//! value is *about* the secret rather than the secret itself (`password_changed_at`,
-//! `token_expiry`, `is_password_set`, `api_key_id`), or that it is a CSRF form token, which is
-//! sent to the client by design.
+//! `password hash`) and read as an English compound, whose last word says what the value is:
+//! `access_token` is a token, but `token_limit` is a limit, `token_expiry` a date and
+//! `password_changed_at` a time. A name is sensitive when that last word names a secret
+//! (`password`, `salt`, `ssn`, `otp`...) or a credential (`token`, `api_key`...), or is a hash or
+//! digest of a password. Value-like endings (`password_str`, `token_value`,
+//! `password_confirmation`) are looked through, flags and verbs in front (`is_password_set`,
+//! `has_token`, `show_password`) are not secrets, and a CSRF token is sent to the client by
+//! design, as are pagination tokens.
 
 use crate::analyze::term::TermId;
 
@@ -21,7 +24,7 @@ pub(crate) enum Sensitivity {
     Credential,
 }
 
-/// Words that make a name sensitive on their own.
+/// Last words that are secrets.
 const SECRET_WORDS: &[&str] = &[
     "password",
     "passwords",
@@ -39,10 +42,9 @@ const SECRET_WORDS: &[&str] = &[
     "cvc",
     "privkey",
     "pwhash",
-    "pinhash",
 ];
 
-/// Words that are credentials on their own.
+/// Last words that are credentials.
 const CREDENTIAL_WORDS: &[&str] = &[
     "token",
     "apikey",
@@ -57,102 +59,83 @@ const CREDENTIAL_WORDS: &[&str] = &[
 const SECRET_KEY_PREFIXES: &[&str] = &["private", "secret", "signing", "encryption", "master"];
 const CREDENTIAL_KEY_PREFIXES: &[&str] = &["api", "access", "auth", "session"];
 
-/// Words that make a name describe a secret rather than hold it.
-const METADATA_WORDS: &[&str] = &[
-    "algorithm",
-    "algo",
-    "at",
-    "attempt",
-    "attempts",
-    "changed",
-    "count",
-    "created",
-    "date",
-    "description",
-    "duration",
-    "enabled",
-    "endpoint",
-    "error",
-    "errors",
-    "exp",
-    "expiration",
-    "expire",
-    "expired",
-    "expires",
-    "expiry",
-    "field",
-    "fields",
-    "file",
-    "format",
-    "has",
-    "header",
-    "hint",
-    "id",
-    "ids",
-    "is",
-    "kind",
-    "label",
-    "last4",
-    "len",
-    "length",
-    "lifetime",
-    "max",
-    "message",
-    "method",
-    "min",
-    "modified",
-    "name",
-    "names",
-    "path",
-    "pattern",
-    "policy",
-    "prefix",
-    "regex",
-    "required",
-    "rotated",
-    "rule",
-    "rules",
-    "scheme",
-    "scope",
-    "scopes",
-    "sent",
-    "set",
-    "size",
-    "strength",
-    "suffix",
-    "time",
-    "timestamp",
-    "ttl",
-    "type",
-    "updated",
-    "uri",
-    "url",
-    "used",
-    "valid",
-    "validity",
-    "version",
+/// Words whose hash is as sensitive as they are (`password_hash`, `pin_hash`).
+const HASHED_SECRETS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pw",
+    "pass",
+    "passphrase",
+    "passcode",
+    "pin",
 ];
 
-/// Words that mark a CSRF token, which forms send to the client by design.
-const CSRF_WORDS: &[&str] = &["csrf", "xsrf"];
+/// Last words that say the value *is* the word before it, in another form.
+const VALUE_ENDINGS: &[&str] = &[
+    "value",
+    "val",
+    "str",
+    "string",
+    "raw",
+    "plain",
+    "plaintext",
+    "text",
+    "bytes",
+    "b64",
+    "hex",
+    "encoded",
+    "confirm",
+    "confirmation",
+    "again",
+    "repeat",
+    "new",
+    "old",
+];
+
+/// First words that make the name a flag, a count or an action about the secret.
+const FLAG_PREFIXES: &[&str] = &[
+    "is", "has", "use", "uses", "require", "requires", "needs", "no", "allow", "allows", "enable",
+    "enabled", "show", "hide", "num", "count", "len", "max", "min", "check", "validate", "verify",
+    "get", "set", "generate", "gen", "make", "create", "must",
+];
+
+/// Words that mark a token sent to the client by design: CSRF tokens, pagination cursors.
+const NOT_CREDENTIAL_TOKENS: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "next",
+    "page",
+    "continuation",
+    "sync",
+    "cursor",
+    "pagination",
+];
 
 /// The words of an identifier, lowercased: `passwordHash` → `password`, `hash`.
 pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
+    let chars: Vec<char> = name.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
-            previous_lower = false;
             continue;
         }
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+        // A word starts at an upper-case letter after a lower-case one (`passwordHash`), or at the
+        // last capital of an acronym (`DBParameters` → `db`, `parameters`).
+        if c.is_uppercase() && !current.is_empty() && index > 0 {
+            let previous = chars[index - 1];
+            let next_lower = chars.get(index + 1).is_some_and(|n| n.is_lowercase());
+            if previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_lower)
+            {
+                out.push(std::mem::take(&mut current));
+            }
         }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
         current.extend(c.to_lowercase());
     }
     if !current.is_empty() {
@@ -167,58 +150,58 @@ pub(crate) fn sensitivity(name: &str) -> Option<Sensitivity> {
         return None;
     }
     let words = words(name);
+    let mut words: &[String] = &words;
     if words
-        .iter()
-        .any(|w| METADATA_WORDS.contains(&w.as_str()) || CSRF_WORDS.contains(&w.as_str()))
+        .first()
+        .is_some_and(|first| FLAG_PREFIXES.contains(&first.as_str()))
     {
         return None;
     }
-    let mut found = None;
-    for (index, word) in words.iter().enumerate() {
-        let word = word.as_str();
-        let previous = index.checked_sub(1).map(|i| words[i].as_str());
-        let next = words.get(index + 1).map(String::as_str);
-        let kind = if SECRET_WORDS.contains(&word) {
-            Some(Sensitivity::Secret)
-        } else if CREDENTIAL_WORDS.contains(&word) {
-            Some(Sensitivity::Credential)
-        } else if word == "key" || word == "keys" {
-            match previous {
-                Some(p) if SECRET_KEY_PREFIXES.contains(&p) => Some(Sensitivity::Secret),
-                Some(p) if CREDENTIAL_KEY_PREFIXES.contains(&p) => Some(Sensitivity::Credential),
-                _ => None,
-            }
-        } else if matches!(word, "hash" | "hashed" | "digest") {
-            // `password_hash`, `hashed_password`, `pw_hash`; a file's `hash` is not a secret.
-            let neighbours = [previous, next];
-            neighbours
-                .iter()
-                .flatten()
-                .any(|w| matches!(*w, "pw" | "pass" | "pin"))
-                .then_some(Sensitivity::Secret)
-        } else if word == "card" {
-            matches!(next, Some("number" | "no" | "num"))
-                .then_some(Sensitivity::Secret)
-                .filter(|_| matches!(previous, None | Some("credit" | "debit")))
-        } else if word == "security" {
-            matches!(next, Some("answer" | "code")).then_some(Sensitivity::Secret)
-        } else if word == "social" {
-            matches!(next, Some("security")).then_some(Sensitivity::Secret)
-        } else {
-            None
-        };
-        match (found, kind) {
-            (_, Some(Sensitivity::Secret)) => return Some(Sensitivity::Secret),
-            (None, Some(kind)) => found = Some(kind),
-            _ => {}
+    while let [rest @ .., last] = words {
+        if rest.is_empty() || !VALUE_ENDINGS.contains(&last.as_str()) {
+            break;
         }
+        words = rest;
     }
-    found
+    let (head, modifiers) = words.split_last()?;
+    let head = head.as_str();
+    let previous = modifiers.last().map(String::as_str);
+    if SECRET_WORDS.contains(&head) {
+        return Some(Sensitivity::Secret);
+    }
+    if CREDENTIAL_WORDS.contains(&head) {
+        let not_credential = modifiers
+            .iter()
+            .any(|w| NOT_CREDENTIAL_TOKENS.contains(&w.as_str()));
+        return (!not_credential).then_some(Sensitivity::Credential);
+    }
+    match head {
+        "key" | "keys" => match previous {
+            Some(p) if SECRET_KEY_PREFIXES.contains(&p) => Some(Sensitivity::Secret),
+            Some(p) if CREDENTIAL_KEY_PREFIXES.contains(&p) => Some(Sensitivity::Credential),
+            _ => None,
+        },
+        // `password_hash`, `pw_hash`, `pin_hash`; a file's `hash` is not a secret.
+        "hash" | "hashed" | "digest" => modifiers
+            .iter()
+            .any(|w| HASHED_SECRETS.contains(&w.as_str()))
+            .then_some(Sensitivity::Secret),
+        "number" | "no" | "num" => (previous == Some("card") && matches!(modifiers.len(), 1 | 2))
+            .then_some(Sensitivity::Secret),
+        "answer" => (previous == Some("security")).then_some(Sensitivity::Secret),
+        _ => None,
+    }
 }
 
 /// Whether a name is sensitive at all.
 pub(crate) fn is_sensitive(name: &str) -> bool {
     sensitivity(name).is_some()
+}
+
+/// Whether a name is one word that only sometimes holds a credential: `token` is as often a
+/// lexer's token or a model row as a bearer token.
+pub(crate) fn is_ambiguous(name: &str) -> bool {
+    name.eq_ignore_ascii_case("token")
 }
 
 /// An attribute of `self` that a string or container term holds directly and that `wanted`
@@ -279,6 +262,9 @@ mod tests {
             "credit_card_number",
             "card_number",
             "security_answer",
+            "pin_hash",
+            "password_confirmation",
+            "nextOtp",
         ] {
             assert_eq!(sensitivity(name), Some(Sensitivity::Secret), "{name}");
         }
@@ -292,6 +278,7 @@ mod tests {
             "auth_token",
             "reset_token",
             "credentials",
+            "APIKey",
         ] {
             assert_eq!(sensitivity(name), Some(Sensitivity::Credential), "{name}");
         }
@@ -315,6 +302,16 @@ mod tests {
             "primary_key",
             "tokenizer",
             "tokens",
+            "token_limit",
+            "token_alg",
+            "token_info",
+            "token_serial",
+            "tokenDt",
+            "token_obj",
+            "next_token",
+            "token_hash",
+            "has_password",
+            "show_password",
             "passed",
             "compass",
             "card",

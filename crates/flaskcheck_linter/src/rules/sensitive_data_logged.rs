@@ -9,7 +9,7 @@
 use flaskcheck_python::ast::{self as ast, Expr, FStringPart, Operator};
 use flaskcheck_python::Ranged;
 
-use super::sensitive::{is_sensitive, self_attribute};
+use super::sensitive::{is_ambiguous, is_sensitive, self_attribute};
 use super::RuleChecks;
 use crate::analyze::term::TermId;
 use crate::analyze::{Checker, Node};
@@ -131,10 +131,14 @@ fn log_sink(checker: &mut Checker<'_>, call: &ast::ExprCall) -> Option<&'static 
                 .then_some("print")
         }
         Expr::Attribute(attr) => {
-            let method = LOG_METHODS
-                .iter()
-                .copied()
-                .find(|m| *m == attr.attr.id.as_str())?;
+            let name = attr.attr.id.as_str();
+            if !matches!(
+                name.as_bytes().first(),
+                Some(b'd' | b'i' | b'w' | b'e' | b'c' | b'f' | b'l')
+            ) {
+                return None;
+            }
+            let method = LOG_METHODS.iter().copied().find(|m| *m == name)?;
             is_logger(&attr.value).then_some(method)
         }
         _ => None,
@@ -223,10 +227,14 @@ fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// `str(token)`.
 fn secret_name(expr: &Expr) -> Option<&str> {
     let name = match expr {
+        // A variable or attribute called just `token` is as often a lexer's token or a model row
+        // (whose representation is harmless) as a credential; a request field of that name is not.
+        Expr::Name(name) if is_ambiguous(&name.id) => return None,
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attr) => match (&*attr.value, attr.attr.id.as_str()) {
             // WTForms: `form.password.data`.
             (Expr::Attribute(field), "data") => field.attr.id.as_str(),
+            (_, name) if is_ambiguous(name) => return None,
             (_, name) => name,
         },
         Expr::Subscript(subscript) => match &*subscript.slice {

@@ -32,6 +32,8 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
 /// fields a class keeps out of its output (`load_only`, pydantic `exclude=True`, `SecretStr`).
 const DUMP_ALL: &str = "dump-all";
 const HIDDEN: &str = "hidden";
+/// The schemas a class nests (terms), recorded under its name's range.
+const NESTED: &str = "nested";
 
 /// marshmallow-sqlalchemy schemas that infer a field for every column of `Meta.model`.
 const AUTO_SCHEMAS: &[&str] = &[
@@ -62,7 +64,13 @@ const INPUT_WORDS: &[&str] = &[
     "create",
     "update",
     "patch",
+    "post",
+    "put",
     "set",
+    "import",
+    "parameters",
+    "validate",
+    "validation",
 ];
 
 /// Words in a schema's name that say it exists to issue a credential (a login response with its
@@ -347,6 +355,7 @@ fn loop_exclusions(checker: &Checker<'_>, body: &[Stmt], out: &mut String) -> bo
 /// annotations (dumped masked). Recorded under the class name's range.
 fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
     let mut hidden = String::new();
+    let mut nested_targets: Vec<TermId> = Vec::new();
     for stmt in &class.body {
         let (target, annotation, value) = match stmt {
             Stmt::Assign(assign) if assign.targets.len() == 1 => {
@@ -406,7 +415,16 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
                     )
             })
         });
-        if secret_annotation || kept_out {
+        // `fields.Nested(KeySchema)`, `fields.List(fields.Nested(...))`: the nested schema decides
+        // what is dumped, whatever the field is called.
+        let nested = value.and_then(nested_schema);
+        if let Some(target) = nested {
+            let term = checker.term(target);
+            if term.is_interesting() {
+                nested_targets.push(term);
+            }
+        }
+        if secret_annotation || kept_out || nested.is_some() {
             hidden.push(':');
             hidden.push_str(name.id.as_str());
         }
@@ -418,6 +436,30 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
             Vec::new(),
             format!("{HIDDEN}{hidden}"),
         );
+    }
+    if !nested_targets.is_empty() {
+        checker.defer(
+            Rule::SerializerExposesSensitiveField,
+            class.name.range,
+            nested_targets,
+            NESTED,
+        );
+    }
+}
+
+/// The schema a `Nested`/`Pluck` field (possibly inside `List`) dumps.
+fn nested_schema(value: &Expr) -> Option<&Expr> {
+    let Expr::Call(call) = value else { return None };
+    let name = match &*call.func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attr) => attr.attr.id.as_str(),
+        _ => return None,
+    };
+    let first = call.arguments.args.first()?;
+    match name {
+        "Nested" | "Pluck" => Some(first),
+        "List" | "Tuple" => nested_schema(first),
+        _ => None,
     }
 }
 
@@ -609,7 +651,20 @@ fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range
     let index = ctx.index;
     let facts = index.class(class);
     let words = words(&facts.name);
-    if words.iter().any(|w| INPUT_WORDS.contains(&w.as_str())) {
+    let file_count = ctx.file_count();
+    let usage = index.memo("FC106.schema-usage", |index| {
+        schema_usage(index, file_count)
+    });
+    let usage = usage.get(class.0 as usize).copied().unwrap_or_default();
+    // What the project does with the schema decides; without a use, its name does.
+    let input_only = if usage.dumped {
+        false
+    } else if usage.loaded {
+        true
+    } else {
+        words.iter().any(|w| INPUT_WORDS.contains(&w.as_str())) || only_nested_in_inputs(ctx, class)
+    };
+    if input_only {
         return;
     }
     let issues_credentials = words.iter().any(|w| ISSUING_WORDS.contains(&w.as_str()));
@@ -650,7 +705,8 @@ fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range
             continue;
         }
         reported_fields.push(name);
-        if index.class_file(index_of_column(index, class, column.range)) != ctx.file_id() {
+        // An inherited field is reported where it is declared.
+        if index_of_column(index, class, column.range) != class {
             continue;
         }
         ctx.report(
@@ -707,6 +763,43 @@ fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range
     ));
 }
 
+/// Whether the schema is nested only in input schemas of its own file (`ssh_tunnel =
+/// fields.Nested(SSHTunnelSchema)` in `DatabasePostSchema` and `DatabasePutSchema`): then it is
+/// loaded, never dumped.
+fn only_nested_in_inputs(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId) -> bool {
+    let file = ctx.file_id();
+    let facts = &ctx.analysis.facts;
+    let mut nested_in = 0;
+    for record in &facts.deferred {
+        if record.rule != Rule::SerializerExposesSensitiveField || &*record.note != NESTED {
+            continue;
+        }
+        let nests_class = record.terms.iter().any(|&term| {
+            ctx.evaluator
+                .eval(file, term)
+                .contains(|kind| *kind == Kind::Class(class))
+        });
+        if !nests_class {
+            continue;
+        }
+        let Some(parent) = facts
+            .classes
+            .iter()
+            .find(|parent| parent.name_range == record.range)
+        else {
+            return false;
+        };
+        if !words(&parent.name)
+            .iter()
+            .any(|w| INPUT_WORDS.contains(&w.as_str()))
+        {
+            return false;
+        }
+        nested_in += 1;
+    }
+    nested_in > 0
+}
+
 /// The class (the schema or an ancestor) that declares the column at `range`.
 fn index_of_column(index: &ProjectIndex<'_>, class: ClassId, range: TextRange) -> ClassId {
     index
@@ -727,4 +820,221 @@ fn schema_model(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId) -> Option<
         _ => None,
     });
     model
+}
+
+/// What the project does with a schema class (or a subclass of it).
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    /// `.dump()`/`.dumps()` on an instance, a serializing decorator (`@marshal_with`,
+    /// `@blp.response`), or nested in a dumped schema.
+    dumped: bool,
+    /// `.load()`/`.loads()`/`.validate()`, an input decorator (`@blp.arguments`, `@use_args`), or
+    /// nested in a loaded schema.
+    loaded: bool,
+}
+
+const DUMP_METHODS: &[&str] = &["dump", "dumps"];
+const LOAD_METHODS: &[&str] = &["load", "loads", "validate"];
+const DUMP_DECORATORS: &[&str] = &[
+    "marshal_with",
+    "marshal_list_with",
+    "response",
+    "responds",
+    "dump_with",
+    "serialize_with",
+    "output",
+];
+const LOAD_DECORATORS: &[&str] = &[
+    "arguments",
+    "use_args",
+    "use_kwargs",
+    "expect",
+    "input",
+    "body",
+    "validate_with",
+];
+
+/// Every schema's usage, from every file: method calls on its instances, decorators naming it,
+/// and nesting (a schema nested in a dumped schema is dumped). Usage of a subclass counts for its
+/// ancestors, whose fields it dumps or loads.
+fn schema_usage(index: &ProjectIndex<'_>, file_count: usize) -> Vec<Usage> {
+    let mut usage = vec![Usage::default(); index.class_count()];
+    let mut evaluator = crate::index::Evaluator::new(index);
+    let mut nesting: Vec<(ClassId, ClassId)> = Vec::new();
+    for file in (0..file_count).map(|i| crate::source::FileId(i as u32)) {
+        let Some(facts) = index.facts(file) else {
+            continue;
+        };
+        for (_, term) in facts.terms.iter() {
+            let Term::Call(call) = term else { continue };
+            // `schema.dump(x)`; `user_schema.dump(x)` on a module-level name is one dotted symbol.
+            let (receiver, method) = match facts.terms.get(call.callee) {
+                Term::Attr(receiver, method) => (Some(*receiver), method.as_str()),
+                Term::Global(symbol) => match symbol.rsplit_once('.') {
+                    Some((_, method)) => (None, method),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let dumped = DUMP_METHODS.contains(&method);
+            if !dumped && !LOAD_METHODS.contains(&method) {
+                continue;
+            }
+            let schema = match (receiver, facts.terms.get(call.callee)) {
+                (Some(receiver), _) => schema_of(&mut evaluator, index, file, receiver, 4),
+                (None, Term::Global(symbol)) => symbol
+                    .rsplit_once('.')
+                    .and_then(|(prefix, _)| schema_of_symbol(&mut evaluator, index, prefix, 4)),
+                _ => None,
+            };
+            if let Some(schema) = schema {
+                mark(&mut usage, schema, dumped);
+            }
+        }
+        for function in &facts.functions {
+            for decorator in &function.decorators {
+                let name = decorator.name.as_str();
+                let dumped = DUMP_DECORATORS.contains(&name);
+                if !dumped && !LOAD_DECORATORS.contains(&name) {
+                    continue;
+                }
+                for &arg in &decorator.args {
+                    if let Some(schema) = schema_of(&mut evaluator, index, file, arg, 4) {
+                        mark(&mut usage, schema, dumped);
+                    }
+                }
+            }
+        }
+        for record in &facts.deferred {
+            if record.rule != Rule::SerializerExposesSensitiveField || &*record.note != NESTED {
+                continue;
+            }
+            let Some(local) = facts
+                .classes
+                .iter()
+                .position(|class| class.name_range == record.range)
+            else {
+                continue;
+            };
+            let parent = index.class_id(file, local as u32);
+            for &term in &record.terms {
+                if let Some(child) = schema_of(&mut evaluator, index, file, term, 2) {
+                    nesting.push((parent, child));
+                }
+            }
+        }
+    }
+    // Nesting passes usage down, a few levels deep.
+    for _ in 0..4 {
+        let mut changed = false;
+        for &(parent, child) in &nesting {
+            let from = usage[parent.0 as usize];
+            let to = &mut usage[child.0 as usize];
+            if (from.dumped && !to.dumped) || (from.loaded && !to.loaded) {
+                to.dumped |= from.dumped;
+                to.loaded |= from.loaded;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A subclass's usage is its ancestors' too.
+    for id in (0..index.class_count() as u32).map(ClassId) {
+        let own = usage[id.0 as usize];
+        if !own.dumped && !own.loaded {
+            continue;
+        }
+        for ancestor in index.lineage(id).skip(1).collect::<Vec<_>>() {
+            let slot = &mut usage[ancestor.0 as usize];
+            slot.dumped |= own.dumped;
+            slot.loaded |= own.loaded;
+        }
+    }
+    usage
+}
+
+fn mark(usage: &mut [Usage], schema: ClassId, dumped: bool) {
+    let slot = &mut usage[schema.0 as usize];
+    if dumped {
+        slot.dumped = true;
+    } else {
+        slot.loaded = true;
+    }
+}
+
+/// The schema class a term is, or is an instance of: `UserSchema`, `UserSchema(many=True)`, a
+/// local or module-level variable holding one, or a class attribute (`self.add_schema`).
+fn schema_of(
+    evaluator: &mut crate::index::Evaluator<'_, '_>,
+    index: &ProjectIndex<'_>,
+    file: crate::source::FileId,
+    term: TermId,
+    budget: u32,
+) -> Option<ClassId> {
+    if budget == 0 {
+        return None;
+    }
+    let facts = index.facts(file)?;
+    let is_schema = |value: &crate::index::Value| {
+        value.iter().find_map(|fact| match fact.kind {
+            Kind::Class(class) if index.flags(class).schema => Some(class),
+            _ => None,
+        })
+    };
+    match facts.terms.get(term) {
+        Term::Call(call) => is_schema(&evaluator.eval(file, call.callee)),
+        Term::Attr(inner, name) => {
+            let value = evaluator.eval(file, term);
+            if let Some(class) = is_schema(&value) {
+                return Some(class);
+            }
+            // A class attribute holding a schema instance: `add_model_schema = UserSchema()`.
+            let owner = evaluator.eval(file, *inner);
+            let class = owner.iter().find_map(|fact| match fact.kind {
+                Kind::Instance(class) | Kind::Class(class) => Some(class),
+                _ => None,
+            })?;
+            index.lineage(class).find_map(|id| {
+                let (_, value, _) = index
+                    .class(id)
+                    .attributes
+                    .iter()
+                    .find(|(attribute, _, _)| attribute.as_str() == name.as_str())?;
+                schema_of(evaluator, index, index.class_file(id), *value, budget - 1)
+            })
+        }
+        Term::Global(symbol) => {
+            let value = evaluator.eval(file, term);
+            if let Some(class) = is_schema(&value) {
+                return Some(class);
+            }
+            schema_of_symbol(evaluator, index, symbol, budget)
+        }
+        _ => None,
+    }
+}
+
+/// A module-level variable holding a schema instance: `user_schema = UserSchema()`.
+fn schema_of_symbol(
+    evaluator: &mut crate::index::Evaluator<'_, '_>,
+    index: &ProjectIndex<'_>,
+    symbol: &str,
+    budget: u32,
+) -> Option<ClassId> {
+    if budget == 0 {
+        return None;
+    }
+    if let Some(class) = index.class_by_qualname(symbol) {
+        return index.flags(class).schema.then_some(class);
+    }
+    let (module, name) = symbol.rsplit_once('.')?;
+    let module_file = index.module(module)?;
+    let binding = index
+        .facts(module_file)?
+        .globals
+        .iter()
+        .find(|binding| binding.name.as_str() == name)?;
+    schema_of(evaluator, index, module_file, binding.value, budget - 1)
 }

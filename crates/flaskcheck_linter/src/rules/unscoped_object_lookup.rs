@@ -104,6 +104,8 @@ const PERMISSION_WORDS: &[&str] = &[
     "roles",
     "admin",
     "superuser",
+    "moderator",
+    "moderators",
     "staff",
     "owner",
     "ownership",
@@ -165,12 +167,22 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             if checker.current_function().is_none() {
                 return;
             }
-            if let Expr::Attribute(attr) = &*call.func {
-                let method = attr.attr.id.as_str();
-                if method == "get" || ONE.contains(&method) {
-                    lookup(checker, expr, call, attr, method);
+            match &*call.func {
+                Expr::Attribute(attr) => {
+                    let method = attr.attr.id.as_str();
+                    if method == "get" || ONE.contains(&method) {
+                        lookup(checker, expr, call, Some(&attr.value), method);
+                        return;
+                    }
+                }
+                // A project helper: `first_or_404(db.select(Post).where(Post.id == post_id))`.
+                Expr::Name(name)
+                    if ONE.contains(&name.id.as_str()) && name.id.as_str() != "get_or_404" =>
+                {
+                    lookup(checker, expr, call, None, name.id.as_str());
                     return;
                 }
+                _ => {}
             }
             if is_permission_check(call) {
                 mark_checked(checker);
@@ -362,10 +374,9 @@ fn is_permission_check(call: &ast::ExprCall) -> bool {
         }
     }
     // A function whose name says it authorizes (`authorize(post)`, `check_permission(...)`).
-    let lower = name.to_ascii_lowercase();
-    if ["authoriz", "permission", "permit", "owns", "owner", "owned"]
+    if ["authoriz", "ermission", "permit", "owns", "owner", "owned"]
         .iter()
-        .any(|word| lower.contains(word))
+        .any(|word| name.contains(word))
     {
         return true;
     }
@@ -385,17 +396,17 @@ fn lookup(
     checker: &mut Checker<'_>,
     expr: &Expr,
     call: &ast::ExprCall,
-    attr: &ast::ExprAttribute,
+    receiver: Option<&Expr>,
     method: &str,
 ) {
     let mut keys: Vec<&Expr> = Vec::new();
     let mut scoped = false;
     let mut queryish = false;
-    if method == "get" || method == "get_or_404" {
+    if let (Some(receiver), "get" | "get_or_404") = (receiver, method) {
         // `Model.query.get(id)`, `db.session.get(Model, id)`, `db.get_or_404(Model, id)`: the last
         // positional argument is the key. `dict.get` is ruled out by the project pass, which
         // requires a model instance to come out.
-        let text = checker.source(attr.value.range());
+        let text = checker.source(receiver.range());
         queryish = text.ends_with("query")
             || text.ends_with("session")
             || text.ends_with("db")
@@ -410,7 +421,7 @@ fn lookup(
     }
     // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
     // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
-    let mut pending: Vec<&Expr> = vec![&attr.value];
+    let mut pending: Vec<&Expr> = receiver.into_iter().collect();
     pending.extend(call.arguments.args.iter());
     while let Some(expr) = pending.pop() {
         match expr {
@@ -706,13 +717,23 @@ fn has_permission_decorator(index: &ProjectIndex<'_>, function: FuncId) -> bool 
             .iter()
             .any(|w| PERMISSION_WORDS.contains(&w.as_str()))
     };
-    if facts.decorators.iter().any(|d| named(&d.name)) {
+    let file = index.function_file(function);
+    let function_terms = index.facts(file).map(|f| &f.terms);
+    let decorated = facts.decorators.iter().any(|decorator| {
+        named(&decorator.name)
+            || function_terms.is_some_and(|terms| {
+                decorator
+                    .args
+                    .iter()
+                    .any(|&arg| mentions_named(terms, arg, &named, 4))
+            })
+    });
+    if decorated {
         return true;
     }
     let Some(class) = facts.class else {
         return false;
     };
-    let file = index.function_file(function);
     let class = index.class_id(file, class);
     index.lineage(class).any(|id| {
         let class_file = index.class_file(id);
@@ -738,7 +759,14 @@ fn mentions_named(
     match terms.get(term) {
         Term::Global(symbol) => named(symbol.rsplit('.').next().unwrap_or(symbol)),
         Term::Attr(inner, name) => named(name) || mentions_named(terms, *inner, named, budget - 1),
-        Term::Call(call) => mentions_named(terms, call.callee, named, budget - 1),
+        // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
+        Term::Call(call) => {
+            mentions_named(terms, call.callee, named, budget - 1)
+                || call
+                    .args
+                    .iter()
+                    .any(|&arg| mentions_named(terms, arg, named, budget - 1))
+        }
         Term::Container(items) | Term::Union(items) => items
             .iter()
             .any(|&item| mentions_named(terms, item, named, budget - 1)),

@@ -1,4 +1,3 @@
-import hashlib
 import logging
 import secrets
 
@@ -21,7 +20,7 @@ def create_token():
     token = ApiToken(
         user_id=current_user.id,
         name=data.get("name"),
-        token_hash=hashlib.sha256(raw.encode()).hexdigest(),
+        token=raw,
     )
     try:
         db.session.add(token)

@@ -9,7 +9,7 @@ class ApiToken(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     name = db.Column(db.String(80))
-    token_hash = db.Column(db.String(128), nullable=False)
+    token = db.Column(db.String(64), unique=True, nullable=False)
     last_used_at = db.Column(db.DateTime)
     created_at = db.Column(db.DateTime, default=datetime.utcnow)
 

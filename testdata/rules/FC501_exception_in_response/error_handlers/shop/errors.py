@@ -49,7 +49,13 @@ def unhandled(e):
     return jsonify(body), 500  # expect: FC501
 
 
+@bp.app_errorhandler(OSError)
+def storage_error(e):
+    response = make_response(f"storage error: {e}", 500)  # expect: FC501
+    return response
+
+
 @bp.app_errorhandler(KeyError)
 def missing_key(e):
-    response = make_response(f"missing {e}", 400)  # expect: FC501
-    return response
+    # ok: a KeyError's text is the missing key
+    return make_response(f"missing {e}", 400)
