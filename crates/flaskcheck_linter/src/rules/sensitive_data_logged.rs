@@ -46,6 +46,9 @@ const OPTION_KEYWORDS: &[&str] = &[
     "flush",
 ];
 
+/// Deferred note prefix of a value named like a secret: `named:<sink>:<name>`.
+const NAMED: &str = "named:";
+
 /// Request attributes that hold the whole body (or every header or cookie).
 const WHOLE_REQUEST: &[&str] = &[
     "request.json",
@@ -89,17 +92,13 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     if values.is_empty() {
         return;
     }
+    // A value named like a secret: decided in the project pass, which knows whether the name
+    // holds an object (an `HmacOtp` generator logs as its representation, not as a secret).
     for value in &values {
         if let Some(name) = secret_name(value) {
-            checker
-                .report(
-                    Rule::SensitiveDataLogged,
-                    call.range(),
-                    format!("`{name}` is written to the log by {}", describe_sink(sink)),
-                )
-                .help = Some(
-                "log that the event happened, not the secret: drop the value or mask it".into(),
-            );
+            let note = format!("{NAMED}{sink}:{name}");
+            let term = checker.term(value);
+            checker.defer(Rule::SensitiveDataLogged, call.range(), vec![term], note);
             return;
         }
     }
@@ -264,6 +263,24 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         if record.rule != Rule::SensitiveDataLogged {
             continue;
         }
+        if let Some(named) = record.note.strip_prefix(NAMED) {
+            let Some((sink, name)) = named.split_once(':') else {
+                continue;
+            };
+            if let Some(&term) = record.terms.first() {
+                if holds_harmless_object(ctx, term) {
+                    continue;
+                }
+            }
+            ctx.report(
+                record.range,
+                format!("`{name}` is written to the log by {}", describe_sink(sink)),
+            )
+            .help = Some(
+                "log that the event happened, not the secret: drop the value or mask it".into(),
+            );
+            continue;
+        }
         let mut found: Option<(String, Option<&Fact>)> = None;
         let mut values = Vec::new();
         for &term in &record.terms {
@@ -292,6 +309,20 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         );
         diagnostic.related.extend(related);
     }
+}
+
+/// Whether a value named like a secret is in fact an instance of a project class whose
+/// representation shows no secret (a token model row, an OTP generator).
+fn holds_harmless_object(ctx: &mut ProjectContext<'_, '_, '_>, term: TermId) -> bool {
+    let value = ctx.evaluator.eval(ctx.file_id(), term);
+    let mut objects = value.iter().filter_map(|fact| match fact.kind {
+        Kind::Instance(class) => Some(class),
+        _ => None,
+    });
+    let Some(class) = objects.next() else {
+        return false;
+    };
+    leaky_repr(ctx.index, ctx.evaluator, class).is_none()
 }
 
 /// What a logged value is, when it is sensitive.
@@ -361,11 +392,13 @@ fn leaky_repr(
         let file = index.function_file(function);
         let facts = index.facts(file)?;
         for site in &index.function(function).returns {
+            let model = index.is_model(class);
             if let Some(name) = self_attribute(&facts.terms, site.value, 6, &|name| {
                 is_sensitive(name)
-                    && index
-                        .columns(class)
-                        .any(|(_, column)| column.name.as_str() == name)
+                    && (!model
+                        || index
+                            .columns(class)
+                            .any(|(_, column)| column.name.as_str() == name))
             }) {
                 return Some(name);
             }

@@ -34,3 +34,19 @@ def audit(action, **details):
     # ok: the action name; the details are chosen by the caller
     logger.info("audit %s", action)
     logging.info("audit details: {}".format(details.get("invoice_id")))
+
+
+class TotpGenerator:
+    def __init__(self, secret):
+        self._secret = secret
+
+    def now(self):
+        return "000000"
+
+
+def verify_code(code, otp_secret):
+    totp = TotpGenerator(otp_secret)
+    # ok: an object whose representation shows nothing secret
+    logger.debug("verifying with %s", totp)
+    logger.debug("seed %s", otp_secret)  # expect: FC502
+    return code == totp.now()
