@@ -76,6 +76,11 @@ impl ProjectContext<'_, '_, '_> {
         self.file.id
     }
 
+    /// How many files the project has (file ids are `0..file_count()`).
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     /// Reports a finding of the running rule in this file.
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
         let span = self.file.span(range);

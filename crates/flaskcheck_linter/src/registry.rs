@@ -49,6 +49,11 @@ define_rules! {
     FC101 ModelInResponse => model_in_response,
     FC102 QueryResultInResponse => query_result_in_response,
     FC103 SelectStar => select_star,
+    FC106 SerializerExposesSensitiveField => serializer_exposes_sensitive_field,
+    FC301 UnscopedObjectLookup => unscoped_object_lookup,
+    FC401 NosqlInjection => nosql_injection,
+    FC501 ExceptionInResponse => exception_in_response,
+    FC502 SensitiveDataLogged => sensitive_data_logged,
 }
 
 impl Rule {

@@ -34,6 +34,8 @@ pub struct FileFacts {
     pub url_rules: Vec<TermId>,
     /// Functions decorated with `@login_manager.user_loader` (what `current_user` is).
     pub user_loaders: Vec<LocalId>,
+    /// `app.register_error_handler(exception_or_code, handler)`: what is handled, and the handler.
+    pub error_handlers: Vec<(TermId, TermId)>,
     /// Rule-specific records for the project pass.
     pub deferred: Vec<Deferred>,
 }

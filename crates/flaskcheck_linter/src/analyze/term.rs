@@ -147,6 +147,14 @@ impl Terms {
         &self.nodes[id.0 as usize]
     }
 
+    /// Every term of the file, with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (TermId, &Term)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(index, term)| (TermId(index as u32), term))
+    }
+
     pub fn len(&self) -> usize {
         self.nodes.len()
     }

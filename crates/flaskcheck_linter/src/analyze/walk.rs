@@ -1072,6 +1072,17 @@ impl<'a> Checker<'a> {
             }
         }
         if let Expr::Attribute(attr) = &*call.func {
+            if attr.attr.id.as_str() == "register_error_handler" {
+                let handled = call.arguments.find_argument_value("code_or_exception", 0);
+                let handler = call.arguments.find_argument_value("f", 1);
+                if let (Some(handled), Some(handler)) = (handled, handler) {
+                    let handled = self.term(handled);
+                    let handler = self.term(handler);
+                    if handler.is_interesting() {
+                        self.facts.error_handlers.push((handled, handler));
+                    }
+                }
+            }
             let view = match attr.attr.id.as_str() {
                 "add_url_rule" => call.arguments.find_argument_value("view_func", 2),
                 "add_resource" | "register_api" | "register_view" => call.arguments.args.first(),
@@ -1114,10 +1125,17 @@ impl<'a> Checker<'a> {
                 }
             }
             Expr::Attribute(attr) => {
-                if !NAMES.contains(&attr.attr.id.as_str()) {
+                // Flask-AppBuilder's `self.response(200, ...)` and `self.response_404(...)`.
+                let appbuilder_response = attr.attr.id.as_str() == "response"
+                    || attr
+                        .attr
+                        .id
+                        .strip_prefix("response_")
+                        .is_some_and(|code| code.bytes().all(|b| b.is_ascii_digit()));
+                if !appbuilder_response && !NAMES.contains(&attr.attr.id.as_str()) {
                     return None;
                 }
-                if attr.attr.id.as_str() == "response" {
+                if appbuilder_response {
                     if let (Expr::Name(receiver), Some(function)) =
                         (&*attr.value, self.current_function())
                     {

@@ -70,6 +70,20 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         self.eval_in(ctx, term, 0)
     }
 
+    /// What `term` of `file` holds when the parameters of its function hold `args` (an error
+    /// handler's exception, say).
+    pub fn eval_with_args(&mut self, file: FileId, term: TermId, args: &[Value]) -> Value {
+        let ctx = Ctx {
+            file,
+            args: Some(args),
+            budget: SUMMARY_DEPTH,
+        };
+        self.terms.push(FxHashMap::default());
+        let value = self.eval_in(ctx, term, 0);
+        self.terms.pop();
+        value
+    }
+
     /// What a call to `function` with no known arguments returns.
     pub fn summary_of(&mut self, function: FuncId) -> Value {
         self.summary(function, None, SUMMARY_DEPTH)
@@ -521,6 +535,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             Kind::Exception => match name {
                 "args" | "message" | "msg" | "strerror" | "description" | "orig" | "detail"
                 | "messages" => Value::of(fact.becomes(Kind::ExceptionText)),
+                // Another exception, of a type not known here.
+                "original_exception" | "__cause__" | "__context__" => Value::kind(Kind::Exception),
                 _ => method(),
             },
             Kind::Const | Kind::Param(_) | Kind::Response | Kind::Projection | Kind::Method(..) => {
@@ -708,9 +724,14 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     .collect(),
                 "str" | "repr" | "format" | "ascii" => first
                     .iter()
-                    .map(|fact| match fact.kind {
+                    .map(|fact| match &fact.kind {
                         Kind::Exception | Kind::ExceptionText => fact.becomes(Kind::ExceptionText),
-                        Kind::RequestData(_) => fact.clone(),
+                        // Still the client's text, but now certainly a string.
+                        Kind::RequestData(source) => {
+                            fact.becomes(Kind::RequestData(format!("{name}({source})").into()))
+                        }
+                        // Text of whatever the caller passes.
+                        Kind::Param(_) => fact.clone(),
                         _ => fact.becomes(Kind::Const),
                     })
                     .collect(),
@@ -733,6 +754,24 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         {
             // Serialized text still carries whatever was serialized.
             return self.arg(ctx, call, 0, "obj", depth);
+        }
+        if name == "loads"
+            && (symbol_in(symbol, "json")
+                || symbol_in(symbol, "simplejson")
+                || symbol_in(symbol, "orjson")
+                || symbol_in(symbol, "ujson"))
+        {
+            // Parsed request data is still the client's, and now any JSON value.
+            return self
+                .arg(ctx, call, 0, "s", depth)
+                .iter()
+                .filter_map(|fact| match &fact.kind {
+                    Kind::RequestData(source) => Some(
+                        fact.becomes(Kind::RequestData(format!("json.loads({source})").into())),
+                    ),
+                    _ => None,
+                })
+                .collect();
         }
         if symbol_in(symbol, "traceback") && name.starts_with("format") {
             return Value::of(Fact::at(Kind::ExceptionText, origin));
@@ -920,8 +959,13 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 _ => Value::empty(),
             },
             Kind::RequestData(source) => match name {
-                "get" | "getlist" | "to_dict" | "copy" | "items" | "keys" | "values" | "dict"
-                | "pop" => Value::of(receiver.becomes(Kind::RequestData(source.clone()))),
+                "to_dict" | "copy" | "items" | "keys" | "values" | "dict" => {
+                    Value::of(receiver.becomes(Kind::RequestData(source.clone())))
+                }
+                // One field, not the whole: `request.json.get(...)`.
+                "get" | "getlist" | "pop" => Value::of(
+                    receiver.becomes(Kind::RequestData(format!("{source}.{name}(…)").into())),
+                ),
                 _ => Value::empty(),
             },
             Kind::Exception => match name {
@@ -1011,6 +1055,9 @@ fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
         }),
         (Kind::RequestData(source), Key::Str(name)) => {
             fact.becomes(Kind::RequestData(format!("{source}[{name:?}]").into()))
+        }
+        (Kind::RequestData(source), Key::Int(_) | Key::Dynamic(_)) => {
+            fact.becomes(Kind::RequestData(format!("{source}[…]").into()))
         }
         (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
         _ => return None,

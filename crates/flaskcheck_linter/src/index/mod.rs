@@ -8,10 +8,14 @@ mod eval;
 mod external;
 mod value;
 
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
+pub use external::is_serializer_method;
 pub use value::{Fact, Kind, Origin, Value};
 
 use crate::analyze::facts::{
@@ -70,6 +74,12 @@ pub struct ProjectIndex<'a> {
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
     wrappers: FxHashMap<FuncId, ResponseWrapper>,
+    /// What each error handler handles: the `@errorhandler(...)` argument or the first argument
+    /// of `register_error_handler`, in the file it is written in (`TermId::UNKNOWN` for a bare
+    /// `@api.errorhandler`, which handles everything).
+    error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>>,
+    /// Project-wide results rules compute once and share between files (see [`Self::memo`]).
+    memos: Mutex<FxHashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// A function that puts (something made from) one of its parameters into a response:
@@ -100,6 +110,8 @@ impl<'a> ProjectIndex<'a> {
             views: Vec::new(),
             user_loaders: Vec::new(),
             wrappers: FxHashMap::default(),
+            error_handler_types: FxHashMap::default(),
+            memos: Mutex::new(FxHashMap::default()),
         };
         index.register();
         // A base can depend on another class's kind through a value (`db = MySQLAlchemy()`, then
@@ -115,7 +127,9 @@ impl<'a> ProjectIndex<'a> {
             }
         }
         index.relationships = index.resolve_relationships();
-        index.views = index.find_views();
+        let (views, error_handler_types) = index.find_views();
+        index.views = views;
+        index.error_handler_types = error_handler_types;
         index.wrappers = index.find_wrappers();
         index
     }
@@ -227,12 +241,38 @@ impl<'a> ProjectIndex<'a> {
         )
     }
 
+    /// A project-wide result a rule needs in every file's check (which schemas are ever dumped,
+    /// say), computed by the first file that asks and shared with the others. `key` names the
+    /// result (`"FC106.schema-usage"`); `compute` must depend only on the index, so that the
+    /// result is the same whichever file computes it.
+    pub fn memo<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce(&Self) -> T,
+    ) -> Arc<T> {
+        let mut memos = self.memos.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = memos.get(key) {
+            if let Ok(value) = Arc::clone(found).downcast::<T>() {
+                return value;
+            }
+        }
+        let value = Arc::new(compute(self));
+        memos.insert(key, value.clone());
+        value
+    }
+
     pub fn user_loaders(&self) -> &[FuncId] {
         &self.user_loaders
     }
 
     pub fn view(&self, id: FuncId) -> ViewInfo {
         self.views.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// What an error handler is registered for: each `@errorhandler(...)` argument or
+    /// `register_error_handler` first argument, as a term of the file it is written in.
+    pub fn error_handler_types(&self, id: FuncId) -> &[(FileId, TermId)] {
+        self.error_handler_types.get(&id).map_or(&[], Vec::as_slice)
     }
 
     /// A method of the class or of its nearest ancestor that defines it.
@@ -375,8 +415,11 @@ impl<'a> ProjectIndex<'a> {
         wrappers
     }
 
-    fn find_views(&self) -> Vec<ViewInfo> {
+    #[allow(clippy::type_complexity)]
+    fn find_views(&self) -> (Vec<ViewInfo>, FxHashMap<FuncId, Vec<(FileId, TermId)>>) {
         let mut views = vec![ViewInfo::default(); self.functions.len()];
+        let mut error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>> =
+            FxHashMap::default();
         let mut view_classes: Vec<ClassId> = (0..self.classes.len() as u32)
             .map(ClassId)
             .filter(|&id| self.flags(id).view)
@@ -385,6 +428,17 @@ impl<'a> ProjectIndex<'a> {
         for (file_index, facts) in self.files.iter().enumerate() {
             let Some(facts) = facts else { continue };
             let file = FileId(file_index as u32);
+            for &(handled, handler) in &facts.error_handlers {
+                for fact in evaluator.eval(file, handler).iter() {
+                    if let Kind::Function(function) | Kind::BoundMethod(function) = fact.kind {
+                        views[function.0 as usize].is_error_handler = true;
+                        error_handler_types
+                            .entry(function)
+                            .or_default()
+                            .push((file, handled));
+                    }
+                }
+            }
             for &rule in &facts.url_rules {
                 for fact in evaluator.eval(file, rule).iter() {
                     match &fact.kind {
@@ -431,13 +485,18 @@ impl<'a> ProjectIndex<'a> {
                 }
                 if matches!(decorator.name.as_str(), "errorhandler" | "app_errorhandler") {
                     view.is_error_handler = true;
+                    let handled = decorator.args.first().copied().unwrap_or(TermId::UNKNOWN);
+                    error_handler_types
+                        .entry(FuncId(index as u32))
+                        .or_default()
+                        .push((self.function_file(FuncId(index as u32)), handled));
                 }
                 if is_serializing_decorator(decorator) {
                     view.serialized_by_decorator = true;
                 }
             }
         }
-        views
+        (views, error_handler_types)
     }
 
     /// `method_decorators = [marshal_with(fields)]` (or `decorators = [...]`) on a view class or
@@ -527,6 +586,9 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
         Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
             .any(|&item| mentions(terms, item, names, budget)),
+        Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
+            mentions(terms, *inner, names, budget)
+        }
         _ => false,
     }
 }

@@ -6,10 +6,16 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+pub(crate) mod exception_in_response;
 pub(crate) mod model_in_response;
 mod model_leak;
+pub(crate) mod nosql_injection;
 pub(crate) mod query_result_in_response;
 pub(crate) mod select_star;
+mod sensitive;
+pub(crate) mod sensitive_data_logged;
+pub(crate) mod serializer_exposes_sensitive_field;
+pub(crate) mod unscoped_object_lookup;
 
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
