@@ -49,6 +49,10 @@ define_rules! {
     FC101 ModelInResponse => model_in_response,
     FC102 QueryResultInResponse => query_result_in_response,
     FC103 SelectStar => select_star,
+    FC402 SqlBuiltFromStrings => sql_built_from_strings,
+    FC503 DebugEnabled => debug_enabled,
+    FC504 HardcodedSecret => hardcoded_secret,
+    FC505 InsecureDatabaseTransport => insecure_database_transport,
 }
 
 impl Rule {

@@ -6,10 +6,15 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod config_context;
+pub(crate) mod debug_enabled;
+pub(crate) mod hardcoded_secret;
+pub(crate) mod insecure_database_transport;
 pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod query_result_in_response;
 pub(crate) mod select_star;
+pub(crate) mod sql_built_from_strings;
 
 use crate::analyze::{Checker, Node};
 use crate::check::ProjectContext;
