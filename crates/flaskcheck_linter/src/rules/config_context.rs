@@ -34,6 +34,24 @@ pub(crate) fn is_test_path(path: &Path) -> bool {
     false
 }
 
+/// A module that only tests import, by its dotted name (`app.tests.test_views`, `conftest`).
+pub(crate) fn is_test_module(module: &str) -> bool {
+    let mut segments = module.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        if segments.peek().is_none() {
+            return segment == "conftest"
+                || segment.starts_with("test_")
+                || segment.ends_with("_test")
+                || segment.ends_with("_tests")
+                || matches!(segment, "tests" | "test");
+        }
+        if matches!(segment, "tests" | "test" | "testing") {
+            return true;
+        }
+    }
+    false
+}
+
 /// Words of an identifier: `DevelopmentConfig` → `development`, `config`; `dev_settings` → `dev`,
 /// `settings`.
 fn words(name: &str) -> impl Iterator<Item = String> + '_ {
@@ -204,6 +222,15 @@ mod tests {
         assert!(!is_test_path(Path::new("app/testing_utils.py")));
         assert!(!is_test_path(Path::new("testdata/rules/x/config.py")));
         assert!(!is_test_path(Path::new("app/contest.py")));
+    }
+
+    #[test]
+    fn test_modules() {
+        assert!(is_test_module("app.tests.test_views"));
+        assert!(is_test_module("conftest"));
+        assert!(is_test_module("test_app"));
+        assert!(!is_test_module("app.testing_utils"));
+        assert!(!is_test_module("app.config"));
     }
 
     #[test]

@@ -10,7 +10,9 @@
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
 
-use super::config_context::{is_development_name, is_test_path, is_true, string_value, symbol_in};
+use super::config_context::{
+    is_development_name, is_test_module, is_test_path, is_true, string_value, symbol_in,
+};
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Term, TermId};
@@ -337,15 +339,12 @@ fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
     let analysis = ctx.analysis;
     let facts = &analysis.facts;
-    if is_test_path(&ctx.file.path) {
-        return;
-    }
     let records: Vec<&Deferred> = facts
         .deferred
         .iter()
         .filter(|record| record.rule == Rule::DebugEnabled)
         .collect();
-    if records.is_empty() {
+    if records.is_empty() || is_test_path(&ctx.file.path) {
         return;
     }
     let in_main = |range: TextRange| {
@@ -562,6 +561,10 @@ fn loads<'a>(ctx: &ProjectContext<'_, '_, 'a>) -> Vec<(FileId, &'a Deferred)> {
         let Some(facts) = ctx.index.facts(file) else {
             continue;
         };
+        // A config that only tests load is not deployed.
+        if is_test_module(&facts.module) {
+            continue;
+        }
         for record in &facts.deferred {
             if record.rule == Rule::DebugEnabled
                 && (&*record.note == LOAD || record.note.starts_with("load:"))

@@ -8,6 +8,8 @@
 //! templates (`<password>`, `${DB_PASSWORD}`, `%s`) are not secrets. Test files are skipped;
 //! development and testing configs report low.
 
+use std::borrow::Cow;
+
 use flaskcheck_python::ast::{self as ast, BoolOp, Expr, Stmt};
 use flaskcheck_python::TextRange;
 
@@ -49,10 +51,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                         if let Some(kind) = secret_name(name, false) {
                             secret_value(checker, name, kind, &item.value);
                         } else {
-                            uri_value(checker, &item.value);
+                            uri_value(checker, &item.value, None);
                         }
                     }
-                    None => uri_value(checker, &item.value),
+                    None => uri_value(checker, &item.value, None),
                 }
             }
         }
@@ -141,8 +143,7 @@ fn assignment(checker: &mut Checker<'_>, target: &Expr, value: &Expr) {
     };
     match secret_name(name, false) {
         Some(kind) => secret_value(checker, name, kind, value),
-        None if is_documentation_name(name) => {}
-        None => uri_value(checker, value),
+        None => uri_value(checker, value, Some(name)),
     }
 }
 
@@ -198,7 +199,7 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     if connection {
         for arg in call.arguments.args.iter().take(1) {
-            uri_value(checker, arg);
+            uri_value(checker, arg, None);
         }
     }
     for keyword in &call.arguments.keywords {
@@ -209,7 +210,7 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         match secret_name(name, connection) {
             Some(kind) => secret_value(checker, name, kind, &keyword.value),
-            None => uri_value(checker, &keyword.value),
+            None => uri_value(checker, &keyword.value, None),
         }
     }
 }
@@ -244,24 +245,24 @@ fn jwt_key(checker: &mut Checker<'_>, call: &ast::ExprCall) {
 }
 
 /// A literal found in a value, and whether it is only the fallback of an environment lookup.
-struct Found {
+struct Found<'a> {
     range: TextRange,
-    text: String,
+    text: Cow<'a, str>,
     fallback: bool,
 }
 
-fn literal(expr: &Expr) -> Option<Found> {
+fn literal(expr: &Expr) -> Option<Found<'_>> {
     match expr {
         Expr::StringLiteral(literal) => Some(Found {
             range: literal.range,
-            text: literal.value.to_str().to_string(),
+            text: Cow::Borrowed(literal.value.to_str()),
             fallback: false,
         }),
         Expr::BytesLiteral(literal) => {
             let bytes: Vec<u8> = literal.value.bytes().collect();
             Some(Found {
                 range: literal.range,
-                text: String::from_utf8_lossy(&bytes).into_owned(),
+                text: Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
                 fallback: false,
             })
         }
@@ -271,7 +272,7 @@ fn literal(expr: &Expr) -> Option<Found> {
 
 /// The literal a value is or falls back to: `"x"`, `os.getenv("X", "x")`,
 /// `os.environ.get("X") or "x"`, `"x" if DEBUG else os.environ["X"]`.
-fn literal_in(expr: &Expr) -> Option<Found> {
+fn literal_in(expr: &Expr) -> Option<Found<'_>> {
     match expr {
         Expr::StringLiteral(_) | Expr::BytesLiteral(_) => literal(expr),
         Expr::Call(call) => {
@@ -386,15 +387,19 @@ fn secret_value(checker: &mut Checker<'_>, name: &str, kind: SecretName, value: 
     report(checker, found.range, severity, message);
 }
 
-/// A connection URI with an inline password.
-fn uri_value(checker: &mut Checker<'_>, value: &Expr) {
+/// A connection URI with an inline password, assigned to `name` if it is assigned. A name for
+/// text shown to people (`sqlalchemy_uri_placeholder`) holds an example.
+fn uri_value(checker: &mut Checker<'_>, value: &Expr, name: Option<&str>) {
     let Some(found) = literal_in(value) else {
         return;
     };
     let Some(password) = uri_password(&found.text) else {
         return;
     };
-    if is_placeholder(password) || is_template_password(password) {
+    if is_placeholder(password)
+        || is_template_password(password)
+        || name.is_some_and(is_documentation_name)
+    {
         return;
     }
     let local = uri_host(&found.text).is_some_and(is_local_host);

@@ -61,6 +61,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         Expr::FString(fstring) => {
+            let source = checker.source(fstring.range);
+            if !source.contains('=') && !source.contains("--insecure") {
+                return;
+            }
             // The literal parts, with a placeholder where values are interpolated.
             let mut text = String::new();
             for part in fstring.value.iter() {
@@ -123,6 +127,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
 /// A cheap test before reading a string as a connection string.
 fn mentions_transport(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // Every setting this rule reads is `name=value`, except CockroachDB's flag.
+    if !bytes.contains(&b'=') {
+        return text.contains("--insecure");
+    }
     bytes
         .windows(3)
         .any(|w| w.eq_ignore_ascii_case(b"ssl") || w.eq_ignore_ascii_case(b"tls"))

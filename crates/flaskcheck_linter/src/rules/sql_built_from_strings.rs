@@ -207,9 +207,6 @@ struct Scan<'t> {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    if is_test_path(&ctx.file.path) {
-        return;
-    }
     let analysis = ctx.analysis;
     let facts = &analysis.facts;
     let records: Vec<&Deferred> = facts
@@ -217,7 +214,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         .iter()
         .filter(|record| record.rule == Rule::SqlBuiltFromStrings)
         .collect();
-    if records.is_empty() {
+    if records.is_empty() || is_test_path(&ctx.file.path) {
         return;
     }
     let escapes: Vec<TextRange> = records
@@ -237,7 +234,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         else {
             continue;
         };
-        if !looks_like_sql(source) {
+        if !looks_like_sql(source) || formats_numbers_only(source) {
             continue;
         }
         let scan = Scan {
@@ -322,6 +319,54 @@ fn build_kind(source: &str) -> &'static str {
     } else {
         "string concatenation"
     }
+}
+
+/// `"... LIMIT %d OFFSET %d" % (limit, offset)`: every conversion of a `%` format is numeric, so
+/// no text reaches the statement (a non-number raises `TypeError`).
+fn formats_numbers_only(source: &str) -> bool {
+    let trimmed = source.trim_start_matches('(').trim_start();
+    let starts_with_literal = trimmed
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .starts_with(['"', '\'']);
+    if !starts_with_literal || build_kind(source) != "`%` formatting" {
+        return false;
+    }
+    let Some(format) = string_literals(trimmed).into_iter().next() else {
+        return false;
+    };
+    let bytes = format.as_bytes();
+    let mut conversions = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if bytes.get(i) == Some(&b'%') {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i) == Some(&b'(') {
+            while i < bytes.len() && bytes[i] != b')' {
+                i += 1;
+            }
+            i += 1;
+        }
+        while i < bytes.len() && b"#0- +*.0123456789hlL".contains(&bytes[i]) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(
+                b'd' | b'i' | b'o' | b'u' | b'x' | b'X' | b'e' | b'E' | b'f' | b'F' | b'g' | b'G',
+            ) => {
+                conversions += 1;
+                i += 1;
+            }
+            _ => return false,
+        }
+    }
+    conversions > 0
 }
 
 /// Calls whose result cannot carry SQL: numbers, and the quoting helpers of drivers and
@@ -885,6 +930,24 @@ mod tests {
             vec![r#"x "y" z"#, "q"]
         );
         assert_eq!(string_literals(r#""it\"s""#), vec![r#"it\"s"#]);
+    }
+
+    #[test]
+    fn numeric_formats() {
+        assert!(formats_numbers_only(
+            r#""SELECT id FROM t LIMIT %d OFFSET %d" % (a, b)"#
+        ));
+        assert!(formats_numbers_only(
+            r#""SELECT id FROM t WHERE score > %(min).2f" % args"#
+        ));
+        assert!(!formats_numbers_only(
+            r#""SELECT id FROM t WHERE name = '%s'" % name"#
+        ));
+        assert!(!formats_numbers_only(
+            r#""SELECT id FROM t WHERE a = %d AND b = '%s'" % (a, b)"#
+        ));
+        assert!(!formats_numbers_only(r#"f"SELECT id FROM t LIMIT {n}""#));
+        assert!(!formats_numbers_only(r#"QUERY % n"#));
     }
 
     #[test]

@@ -43,3 +43,10 @@ def reindex():
     cursor = conn.cursor()
     for row in cursor.execute("SELECT name FROM pg_tables WHERE schemaname = 'public'"):
         cursor.execute(f"REINDEX TABLE {row[0]}")  # expect: FC402
+
+
+def recently_updated(limit):
+    with conn.cursor() as cur:
+        # ok: `%d` only formats numbers
+        cur.execute("SELECT sku FROM stock ORDER BY updated_at DESC LIMIT %d" % limit)
+        return cur.fetchall()
