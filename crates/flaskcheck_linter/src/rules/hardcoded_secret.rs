@@ -18,6 +18,7 @@ use super::config_context::{
     is_test_path, string_value, symbol_in, uri_host,
 };
 use super::RuleChecks;
+use crate::analyze::term::Term;
 use crate::analyze::{Checker, Node};
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
@@ -49,7 +50,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 match string_value(key) {
                     Some(name) => {
                         if let Some(kind) = secret_name(name, false) {
-                            secret_value(checker, name, kind, &item.value);
+                            secret_value(checker, name, kind, &item.value, false);
                         } else {
                             uri_value(checker, &item.value, None);
                         }
@@ -142,7 +143,11 @@ fn assignment(checker: &mut Checker<'_>, target: &Expr, value: &Expr) {
         _ => return,
     };
     match secret_name(name, false) {
-        Some(kind) => secret_value(checker, name, kind, value),
+        Some(kind) => {
+            // A field default of a pydantic `BaseSettings` class: the environment overrides it.
+            let default = matches!(target, Expr::Name(_)) && in_settings_class(checker);
+            secret_value(checker, name, kind, value, default);
+        }
         None => uri_value(checker, value, Some(name)),
     }
 }
@@ -197,6 +202,9 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
     if matches!(callee, "encode" | "decode") {
         jwt_key(checker, call);
     }
+    if callee == "setdefault" {
+        environ_default(checker, call);
+    }
     if connection {
         for arg in call.arguments.args.iter().take(1) {
             uri_value(checker, arg, None);
@@ -209,9 +217,43 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
             continue;
         }
         match secret_name(name, connection) {
-            Some(kind) => secret_value(checker, name, kind, &keyword.value),
+            Some(kind) => secret_value(checker, name, kind, &keyword.value, false),
             None => uri_value(checker, &keyword.value, None),
         }
+    }
+}
+
+/// Whether the class being walked is a pydantic `BaseSettings` (its fields are read from the
+/// environment first).
+fn in_settings_class(checker: &Checker<'_>) -> bool {
+    let Some(class) = checker.current_class() else {
+        return false;
+    };
+    let terms = checker.terms();
+    checker.facts.classes[class as usize].bases.iter().any(
+        |&base| matches!(terms.get(base), Term::Global(symbol) if symbol.ends_with("BaseSettings")),
+    )
+}
+
+/// `os.environ.setdefault("SECRET_KEY", "dev")`: a fallback for an unset variable.
+fn environ_default(checker: &mut Checker<'_>, call: &ast::ExprCall) {
+    let [key, value] = &*call.arguments.args else {
+        return;
+    };
+    let Some(name) = string_value(key) else {
+        return;
+    };
+    let Some(kind) = secret_name(name, false) else {
+        return;
+    };
+    let Expr::Attribute(attr) = &*call.func else {
+        return;
+    };
+    let is_environ = checker
+        .qualified_name(&attr.value)
+        .is_some_and(|symbol| &*symbol == "os.environ");
+    if is_environ {
+        secret_value(checker, name, kind, value, true);
     }
 }
 
@@ -354,10 +396,19 @@ fn names_the_secret(name: &str, value: &str) -> bool {
     value.contains(&name) || (value.len() >= 4 && name.contains(&value))
 }
 
-fn secret_value(checker: &mut Checker<'_>, name: &str, kind: SecretName, value: &Expr) {
-    let Some(found) = literal_in(value) else {
+/// Reports the literal `value` holds or falls back to, if it is a secret; `default` when the
+/// whole value is itself only a default (`os.environ.setdefault`, a `BaseSettings` field).
+fn secret_value(
+    checker: &mut Checker<'_>,
+    name: &str,
+    kind: SecretName,
+    value: &Expr,
+    default: bool,
+) {
+    let Some(mut found) = literal_in(value) else {
         return;
     };
+    found.fallback |= default;
     if is_placeholder(&found.text) {
         return;
     }
