@@ -73,6 +73,36 @@ fn run(cli: Cli) -> Result<u8> {
             );
             Ok(EXIT_CLEAN)
         }
+        Command::Debug(DebugCommand::Index { paths }) => {
+            let options = LintOptions {
+                paths,
+                selection: RuleSelection::all(),
+                exclude: ExcludeSet::new(DEFAULT_EXCLUDES)?,
+                threads: 0,
+            };
+            let report = lint(&options)?;
+            let stats = &report.index;
+            let mut out = io::stdout().lock();
+            writeln!(out, "modules: {}", stats.modules)?;
+            writeln!(
+                out,
+                "classes: {} ({} models, {} schemas)",
+                stats.classes,
+                stats.models.len(),
+                stats.schemas
+            )?;
+            writeln!(
+                out,
+                "functions: {} ({} views or error handlers)",
+                stats.functions, stats.views
+            )?;
+            writeln!(out, "response calls: {}", stats.response_calls)?;
+            writeln!(out, "terms: {}", stats.terms)?;
+            for model in &stats.models {
+                writeln!(out, "model {model}")?;
+            }
+            Ok(EXIT_CLEAN)
+        }
     }
 }
 

@@ -37,7 +37,8 @@ struct Ctx<'v> {
 pub struct Evaluator<'i, 'a> {
     index: &'i ProjectIndex<'a>,
     summaries: FxHashMap<(FuncId, u32), Value>,
-    symbols: FxHashMap<(Box<str>, u32), Value>,
+    /// Resolved symbols, one map per budget left (so a lookup needs no key allocation).
+    symbols: Vec<FxHashMap<Box<str>, Value>>,
     /// Terms already evaluated, per context: the first map for contexts without arguments, one
     /// more for each summary being evaluated with a call's arguments. Terms share subterms (a
     /// loop rebinding `x = f(x)` doubles them each time round), so without this a term could take
@@ -50,7 +51,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         Self {
             index,
             summaries: FxHashMap::default(),
-            symbols: FxHashMap::default(),
+            symbols: vec![FxHashMap::default(); SUMMARY_DEPTH as usize + 1],
             terms: vec![FxHashMap::default()],
         }
     }
@@ -138,7 +139,23 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
             Term::Subscript(inner, key) => {
+                if let Key::Int(index) = key {
+                    if let Some(value) = self.eval_item(ctx, *inner, *index, depth) {
+                        return value;
+                    }
+                }
                 let value = self.eval_in(ctx, *inner, depth);
+                // `d["room"]` is what `d` holds under that key, now held by no dict.
+                if let Key::Str(name) = key {
+                    let under_key: Value = value
+                        .iter()
+                        .filter(|fact| fact.key.as_deref() == Some(&**name))
+                        .map(Fact::unkeyed)
+                        .collect();
+                    if !under_key.is_empty() {
+                        return under_key;
+                    }
+                }
                 value
                     .iter()
                     .filter_map(|fact| subscript(fact, key))
@@ -152,12 +169,31 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 let value = self.eval_in(ctx, *inner, depth);
                 value.iter().map(collect).collect()
             }
-            Term::Container(items) | Term::Union(items) => {
+            Term::Container(items) | Term::Sequence(items) | Term::Union(items) => {
                 let mut out = Value::empty();
                 for &item in items.iter() {
                     out.extend(self.eval_in(ctx, item, depth));
                 }
                 out
+            }
+            Term::Keyed(key, inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .map(|fact| {
+                        let mut fact = fact.clone();
+                        fact.key.get_or_insert_with(|| key.clone());
+                        fact
+                    })
+                    .collect()
+            }
+            Term::WithoutKey(inner, key) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .filter(|fact| fact.key.as_deref() != Some(&**key))
+                    .cloned()
+                    .collect()
             }
             Term::AllowListed(inner) => {
                 let value = self.eval_in(ctx, *inner, depth);
@@ -196,6 +232,122 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         }
     }
 
+    /// Item `index` of what `term` holds, followed through its structure: a literal tuple, a
+    /// union of them, or a call whose function returns tuples (`user, status = load(id)`).
+    /// `None` when the structure is lost, and the caller falls back to the whole value.
+    fn eval_item(&mut self, ctx: Ctx<'_>, term: TermId, index: i64, depth: u32) -> Option<Value> {
+        if depth > MAX_TERM_DEPTH {
+            return None;
+        }
+        let facts = self.facts(ctx.file)?;
+        match facts.terms.get(term) {
+            Term::Sequence(items) => {
+                let item = *items.get(crate::analyze::term::position(items.len(), index)?)?;
+                Some(self.eval_in(ctx, item, depth + 1))
+            }
+            Term::Union(items) => {
+                let mut out = Value::empty();
+                for &item in items.iter() {
+                    out.extend(self.eval_item(ctx, item, index, depth + 1)?);
+                }
+                Some(out)
+            }
+            Term::Call(call) => {
+                let callee = self.eval_in(ctx, call.callee, depth + 1);
+                let mut out = Value::empty();
+                for fact in callee.iter() {
+                    let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                        return None;
+                    };
+                    if ctx.budget == 0 {
+                        continue;
+                    }
+                    let args = self.call_args(ctx, function, call, depth + 1);
+                    let callee_ctx = Ctx {
+                        file: self.index.function_file(function),
+                        args: args.as_deref(),
+                        budget: ctx.budget - 1,
+                    };
+                    if args.is_some() {
+                        self.terms.push(FxHashMap::default());
+                    }
+                    for site in &self.index.function(function).returns {
+                        let item = self
+                            .eval_item(callee_ctx, site.value, index, 0)
+                            .unwrap_or_else(|| {
+                                let whole = self.eval_in(callee_ctx, site.value, 0);
+                                whole
+                                    .iter()
+                                    .filter_map(|fact| subscript(fact, &Key::Int(index)))
+                                    .collect()
+                            });
+                        out.extend(item);
+                    }
+                    if args.is_some() {
+                        self.terms.pop();
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the call `call` (a term of `file`) puts into responses through the response calls of
+    /// the function it calls: `send_result(data)` where `send_result` returns
+    /// `jsonify(prepare(obj))` puts `data` in. Wrappers of wrappers are followed, three deep.
+    pub fn wrapped_responses(&mut self, file: FileId, call: TermId) -> Value {
+        let Some(facts) = self.facts(file) else {
+            return Value::empty();
+        };
+        let Term::Call(call) = facts.terms.get(call) else {
+            return Value::empty();
+        };
+        let ctx = Ctx {
+            file,
+            args: None,
+            budget: SUMMARY_DEPTH,
+        };
+        self.wrapped(ctx, call, 0)
+    }
+
+    fn wrapped(&mut self, ctx: Ctx<'_>, call: &CallTerm, nesting: u32) -> Value {
+        if ctx.budget == 0 || nesting > 3 {
+            return Value::empty();
+        }
+        let callee = self.eval_in(ctx, call.callee, 0);
+        let mut out = Value::empty();
+        for fact in callee.iter() {
+            let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                continue;
+            };
+            let Some(wrapper) = self.index.wrapper(function) else {
+                continue;
+            };
+            let Some(args) = self.call_args(ctx, function, call, 0) else {
+                continue;
+            };
+            let file = self.index.function_file(function);
+            let inner = Ctx {
+                file,
+                args: Some(&args),
+                budget: ctx.budget - 1,
+            };
+            self.terms.push(FxHashMap::default());
+            for &sink in &wrapper.sinks {
+                out.extend(self.eval_in(inner, sink, 0));
+            }
+            let facts = self.facts(file);
+            for &nested in &wrapper.calls {
+                if let Some(Term::Call(nested)) = facts.map(|facts| facts.terms.get(nested)) {
+                    out.extend(self.wrapped(inner, nested, nesting + 1));
+                }
+            }
+            self.terms.pop();
+        }
+        out
+    }
+
     /// A qualified name: a project class, function or module, a module-level binding (followed
     /// through re-exports and star imports), or something outside the project.
     fn resolve_symbol(&mut self, symbol: &str, budget: u32) -> Value {
@@ -208,8 +360,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if let Some(file) = self.index.module(symbol) {
             return Value::kind(Kind::Module(file));
         }
-        let key = (Box::<str>::from(symbol), budget);
-        if let Some(value) = self.symbols.get(&key) {
+        let slot = (budget as usize).min(SUMMARY_DEPTH as usize);
+        if let Some(value) = self.symbols[slot].get(symbol) {
             return value.clone();
         }
         let value = match symbol.rsplit_once('.') {
@@ -223,7 +375,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
         };
-        self.symbols.insert(key, value.clone());
+        self.symbols[slot].insert(symbol.into(), value.clone());
         value
     }
 
@@ -439,7 +591,10 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             Kind::Class(class) => {
                 let class = *class;
                 let flags = self.index.flags(class);
-                if flags.schema || flags.model_base {
+                if flags.sqlalchemy_extension {
+                    // A project subclass of `SQLAlchemy`: its instance is the `db` object.
+                    Value::kind(Kind::ExternalInstance("flask_sqlalchemy.SQLAlchemy".into()))
+                } else if flags.schema || flags.model_base {
                     Value::empty()
                 } else {
                     Value::of(Fact::at(Kind::Instance(class), origin))

@@ -69,6 +69,17 @@ pub struct ProjectIndex<'a> {
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
+    wrappers: FxHashMap<FuncId, ResponseWrapper>,
+}
+
+/// A function that puts (something made from) one of its parameters into a response:
+/// `def send_result(obj): return jsonify(prepare(obj))`. A call to it is a response too.
+#[derive(Debug, Default)]
+pub struct ResponseWrapper {
+    /// Its response calls whose value mentions a parameter.
+    pub sinks: Vec<TermId>,
+    /// Its calls to other functions of the project that pass a parameter on.
+    pub calls: Vec<TermId>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -88,13 +99,24 @@ impl<'a> ProjectIndex<'a> {
             relationships: Vec::new(),
             views: Vec::new(),
             user_loaders: Vec::new(),
+            wrappers: FxHashMap::default(),
         };
         index.register();
-        let (flags, ancestors) = classify::classify_all(&index);
-        index.class_flags = flags;
-        index.ancestors = ancestors;
+        // A base can depend on another class's kind through a value (`db = MySQLAlchemy()`, then
+        // `class User(db.Model)` needs to know `MySQLAlchemy` is a `SQLAlchemy`), so classify
+        // again with what the previous round found until nothing changes (twice in practice).
+        for _ in 0..4 {
+            let (flags, ancestors) = classify::classify_all(&index);
+            let settled = flags == index.class_flags;
+            index.class_flags = flags;
+            index.ancestors = ancestors;
+            if settled {
+                break;
+            }
+        }
         index.relationships = index.resolve_relationships();
         index.views = index.find_views();
+        index.wrappers = index.find_wrappers();
         index
     }
 
@@ -317,6 +339,48 @@ impl<'a> ProjectIndex<'a> {
         resolved
     }
 
+    pub fn wrapper(&self, function: FuncId) -> Option<&ResponseWrapper> {
+        self.wrappers.get(&function)
+    }
+
+    fn find_wrappers(&self) -> FxHashMap<FuncId, ResponseWrapper> {
+        let mut wrappers: FxHashMap<FuncId, ResponseWrapper> = FxHashMap::default();
+        for (file_index, facts) in self.files.iter().enumerate() {
+            let Some(facts) = facts else { continue };
+            let file = FileId(file_index as u32);
+            for sink in &facts.responses {
+                if let Some(local) = sink.function {
+                    if facts.terms.mentions_param(sink.value, 8) {
+                        wrappers
+                            .entry(self.function_id(file, local))
+                            .or_default()
+                            .sinks
+                            .push(sink.value);
+                    }
+                }
+            }
+        }
+        // Calls that pass a parameter on matter only inside functions that may wrap a response;
+        // which those are is known after the sinks, so a second look collects them.
+        for (file_index, facts) in self.files.iter().enumerate() {
+            let Some(facts) = facts else { continue };
+            let file = FileId(file_index as u32);
+            for call in &facts.calls {
+                if let Some(local) = call.function {
+                    if facts.terms.mentions_param(call.call, 8) {
+                        wrappers
+                            .entry(self.function_id(file, local))
+                            .or_default()
+                            .calls
+                            .push(call.call);
+                    }
+                }
+            }
+        }
+        wrappers.retain(|_, wrapper| !wrapper.sinks.is_empty() || !wrapper.calls.is_empty());
+        wrappers
+    }
+
     fn find_views(&self) -> Vec<ViewInfo> {
         let mut views = vec![ViewInfo::default(); self.functions.len()];
         let mut view_classes: Vec<ClassId> = (0..self.classes.len() as u32)
@@ -466,7 +530,7 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
                     .iter()
                     .any(|&arg| mentions(terms, arg, names, budget))
         }
-        Term::Container(items) | Term::Union(items) => items
+        Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
             .any(|&item| mentions(terms, item, names, budget)),
         _ => false,

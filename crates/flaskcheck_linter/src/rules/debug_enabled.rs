@@ -16,7 +16,7 @@ use super::config_context::{
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::{ClassId, Kind};
@@ -25,6 +25,10 @@ use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
+    ast_kinds: NodeKinds::IF
+        .with(NodeKinds::ASSIGN)
+        .with(NodeKinds::ANN_ASSIGN)
+        .with(NodeKinds::CALL),
     project: Some(project),
 };
 

@@ -19,12 +19,16 @@ use super::config_context::{
 };
 use super::RuleChecks;
 use crate::analyze::term::Term;
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
+    ast_kinds: NodeKinds::ASSIGN
+        .with(NodeKinds::ANN_ASSIGN)
+        .with(NodeKinds::CALL)
+        .with(NodeKinds::DICT),
     project: None,
 };
 

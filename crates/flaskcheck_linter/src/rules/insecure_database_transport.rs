@@ -13,12 +13,18 @@ use super::config_context::{
     is_documentation_dict, is_false, is_local_host, is_test_path, is_true, string_value, uri_host,
 };
 use super::RuleChecks;
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
+    ast_kinds: NodeKinds::STRINGS
+        .with(NodeKinds::LIST)
+        .with(NodeKinds::TUPLE)
+        .with(NodeKinds::CALL)
+        .with(NodeKinds::DICT)
+        .with(NodeKinds::ASSIGN),
     project: None,
 };
 

@@ -16,7 +16,7 @@ pub(crate) mod query_result_in_response;
 pub(crate) mod select_star;
 pub(crate) mod sql_built_from_strings;
 
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -25,12 +25,15 @@ pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_, '_, '_>);
 #[derive(Clone, Copy)]
 pub(crate) struct RuleChecks {
     pub ast: Option<AstCheck>,
+    /// The nodes `ast` is called with.
+    pub ast_kinds: NodeKinds,
     pub project: Option<ProjectCheck>,
 }
 
 impl RuleChecks {
     pub const NONE: RuleChecks = RuleChecks {
         ast: None,
+        ast_kinds: NodeKinds::NONE,
         project: None,
     };
 }

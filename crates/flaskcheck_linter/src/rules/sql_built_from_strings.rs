@@ -15,7 +15,7 @@ use super::config_context::is_test_path;
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Key, Term, TermId, Terms};
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::{FuncId, Kind};
@@ -23,6 +23,7 @@ use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
+    ast_kinds: NodeKinds::CALL,
     project: Some(project),
 };
 
@@ -116,13 +117,19 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
     }
-    let note = format!(
-        "{sink} {} {}",
-        u32::from(call.range().start()),
-        u32::from(call.range().end())
-    );
     for (range, terms) in built {
-        checker.defer(Rule::SqlBuiltFromStrings, range, terms, note.as_str());
+        // Read while the text is at hand: whether it is SQL, and how it was built.
+        let source = checker.source(range);
+        if !looks_like_sql(source) || formats_numbers_only(source) {
+            continue;
+        }
+        let note = format!(
+            "{sink} {} {} {}",
+            u32::from(call.range().start()),
+            u32::from(call.range().end()),
+            build_kind(source),
+        );
+        checker.defer(Rule::SqlBuiltFromStrings, range, terms, note);
     }
 }
 
@@ -228,15 +235,6 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             continue;
         }
         seen.push(deferred.range);
-        let text = ctx.file.text();
-        let Some(source) =
-            text.get(deferred.range.start().to_usize()..deferred.range.end().to_usize())
-        else {
-            continue;
-        };
-        if !looks_like_sql(source) || formats_numbers_only(source) {
-            continue;
-        }
         let scan = Scan {
             terms: &facts.terms,
             function: deferred
@@ -249,12 +247,12 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             classify(ctx, &scan, term, &mut worst, DEPTH);
         }
         let Some(taint) = worst else { continue };
-        report(ctx, deferred, source, taint);
+        report(ctx, deferred, taint);
     }
 }
 
-fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, source: &str, taint: Taint) {
-    let (sink, executed_at) = parse_note(&deferred.note);
+fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Taint) {
+    let (sink, executed_at, how) = parse_note(&deferred.note);
     let (severity, source_text) = match &taint {
         Taint::Request(what) => (Severity::High, format!("request data ({what})")),
         Taint::RouteParam(what) => (Severity::High, format!("the URL parameter {what}")),
@@ -264,7 +262,6 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, source: &st
         ),
         Taint::Other(what) => (Severity::Low, format!("the non-constant value {what}")),
     };
-    let how = build_kind(source);
     let message = format!(
         "SQL statement built with {how} from {source_text}, then run by `{sink}()`: SQL injection"
     );
@@ -287,18 +284,21 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, source: &st
     diagnostic.related.extend(related);
 }
 
-fn parse_note(note: &str) -> (&str, Option<TextRange>) {
-    let mut parts = note.split(' ');
+/// The note of a built statement: `sink start end how` (the call that runs it, and how the string
+/// was built).
+fn parse_note(note: &str) -> (&str, Option<TextRange>, &str) {
+    let mut parts = note.splitn(4, ' ');
     let sink = parts.next().unwrap_or("execute");
     let start = parts.next().and_then(|s| s.parse::<u32>().ok());
     let end = parts.next().and_then(|s| s.parse::<u32>().ok());
+    let how = parts.next().unwrap_or("string formatting");
     let range = match (start, end) {
         (Some(start), Some(end)) if start <= end => {
             Some(TextRange::new(TextSize::from(start), TextSize::from(end)))
         }
         _ => None,
     };
-    (sink, range)
+    (sink, range, how)
 }
 
 fn build_kind(source: &str) -> &'static str {
@@ -441,10 +441,17 @@ fn classify(
     let depth = depth - 1;
     let terms = scan.terms;
     match terms.get(term) {
-        Term::Format(parts) | Term::Union(parts) | Term::Container(parts) => {
+        Term::Format(parts)
+        | Term::Union(parts)
+        | Term::Container(parts)
+        | Term::Sequence(parts) => {
             for &part in parts.iter() {
                 classify(ctx, scan, part, worst, depth);
             }
+            return;
+        }
+        Term::Keyed(_, value) | Term::WithoutKey(value, _) => {
+            classify(ctx, scan, *value, worst, depth);
             return;
         }
         // Filtered through a fixed collection.
