@@ -448,6 +448,10 @@ fn uri_value(checker: &mut Checker<'_>, value: &Expr, name: Option<&str>) {
     let Some(found) = literal_in(value) else {
         return;
     };
+    // `scheme://user:password@host`: most strings have no `@`.
+    if memchr::memchr(b'@', found.text.as_bytes()).is_none() {
+        return;
+    }
     let Some(password) = uri_password(&found.text) else {
         return;
     };

@@ -57,18 +57,17 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             if checker.is_docstring(expr) {
                 return;
             }
-            let text = literal.value.to_str();
-            if !mentions_transport(text) {
+            if !mentions_transport(checker.source(literal.range).as_bytes()) {
                 return;
             }
+            let text = literal.value.to_str();
             if let Some(problem) = connection_string_problem(text) {
                 let local = uri_host(text).is_some_and(is_local_host);
                 report(checker, literal.range, &problem, local);
             }
         }
         Expr::FString(fstring) => {
-            let source = checker.source(fstring.range);
-            if !source.contains('=') && !source.contains("--insecure") {
+            if !mentions_transport(checker.source(fstring.range).as_bytes()) {
                 return;
             }
             // The literal parts, with a placeholder where values are interpolated.
@@ -87,9 +86,6 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                         }
                     }
                 }
-            }
-            if !mentions_transport(&text) {
-                return;
             }
             if let Some(problem) = connection_string_problem(&text) {
                 let local = uri_host(&text).is_some_and(is_local_host);
@@ -130,17 +126,26 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     }
 }
 
-/// A cheap test before reading a string as a connection string.
-fn mentions_transport(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // Every setting this rule reads is `name=value`, except CockroachDB's flag.
-    if !bytes.contains(&b'=') {
-        return text.contains("--insecure");
+/// A cheap test before reading a string as a connection string: every setting this rule reads is
+/// `name=value` with `ssl` or `tls` in it, except CockroachDB's `--insecure`.
+fn mentions_transport(bytes: &[u8]) -> bool {
+    // The shortest setting with its quotes: `"ssl=false"`.
+    if bytes.len() < 11 {
+        return false;
     }
-    bytes
-        .windows(3)
-        .any(|w| w.eq_ignore_ascii_case(b"ssl") || w.eq_ignore_ascii_case(b"tls"))
-        || text.contains("--insecure")
+    let insecure_flag =
+        || memchr::memchr_iter(b'-', bytes).any(|at| bytes[at..].starts_with(b"--insecure"));
+    if memchr::memchr(b'=', bytes).is_none() {
+        return insecure_flag();
+    }
+    let follows = |first: u8, upper: u8, rest: &[u8; 2]| {
+        memchr::memchr2_iter(first, upper, bytes).any(|at| {
+            bytes
+                .get(at + 1..at + 3)
+                .is_some_and(|next| next.eq_ignore_ascii_case(rest))
+        })
+    };
+    follows(b's', b'S', b"sl") || follows(b't', b'T', b"ls") || insecure_flag()
 }
 
 /// What a connection URI or libpq keyword string turns off, if anything.
