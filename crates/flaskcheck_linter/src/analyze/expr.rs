@@ -100,9 +100,13 @@ impl Checker<'_> {
                 match binop.op {
                     Operator::Mod if is_string_expr(&binop.left) => {
                         let parts = self.format_operands(&binop.right, right);
-                        self.facts.terms.format(std::iter::once(left).chain(parts))
+                        self.facts
+                            .terms
+                            .format_at(std::iter::once(left).chain(parts), binop.range)
                     }
-                    Operator::Add if stringy => self.facts.terms.format([left, right]),
+                    Operator::Add if stringy => {
+                        self.facts.terms.format_at([left, right], binop.range)
+                    }
                     Operator::Add | Operator::BitOr => self.facts.terms.union([left, right]),
                     _ if left == TermId::CONST && right == TermId::CONST => TermId::CONST,
                     _ => TermId::UNKNOWN,
@@ -134,7 +138,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                self.facts.terms.format(parts)
+                self.facts.terms.format_at(parts, fstring.range)
             }
             Expr::Lambda(_)
             | Expr::Yield(_)
@@ -171,7 +175,7 @@ impl Checker<'_> {
                         for keyword in &call.arguments.keywords {
                             parts.push(self.term(&keyword.value));
                         }
-                        return self.facts.terms.format(parts);
+                        return self.facts.terms.format_at(parts, call.range());
                     }
                     _ => return TermId::CONST,
                 }

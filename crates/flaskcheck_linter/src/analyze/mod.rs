@@ -175,6 +175,23 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// The class whose body (or method) is being walked, innermost, if any.
+    pub fn current_class(&self) -> Option<LocalId> {
+        self.scopes.iter().rev().find_map(|scope| match scope.kind {
+            ScopeKind::Class(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// Whether the walk is in a module or class body rather than in a function, a lambda or a
+    /// comprehension: where configuration constants are defined.
+    pub fn in_definition_scope(&self) -> bool {
+        matches!(
+            self.scopes.last().map(|scope| scope.kind),
+            Some(ScopeKind::Module | ScopeKind::Class(_))
+        )
+    }
+
     /// The enclosing `for` loops, innermost last.
     pub fn loops(&self) -> &[LoopFrame] {
         &self.loops

@@ -118,6 +118,8 @@ const MAX_WIDTH: usize = 16;
 #[derive(Debug, Clone)]
 pub struct Terms {
     nodes: Vec<Term>,
+    /// Where each [`Term::Format`] made by [`Terms::format_at`] was built, in id order.
+    format_ranges: Vec<(TermId, TextRange)>,
     /// While the file is walked: one id per global symbol and per attribute of a term, so a
     /// name read a hundred times is one term, built once. Dropped by [`Terms::finish`].
     globals: FxHashMap<Symbol, TermId>,
@@ -128,6 +130,7 @@ impl Default for Terms {
     fn default() -> Self {
         Self {
             nodes: vec![Term::Unknown, Term::Const],
+            format_ranges: Vec::new(),
             globals: FxHashMap::default(),
             attrs: FxHashMap::default(),
         }
@@ -339,6 +342,29 @@ impl Terms {
         }
         kept.truncate(MAX_WIDTH);
         self.push(Term::Format(kept.into_boxed_slice()))
+    }
+
+    /// [`Terms::format`] for the string-building expression at `range`, which
+    /// [`Terms::format_range`] gives back (rules report where a string was built, not only where
+    /// it is used).
+    pub fn format_at(
+        &mut self,
+        parts: impl IntoIterator<Item = TermId>,
+        range: TextRange,
+    ) -> TermId {
+        let id = self.format(parts);
+        if id.is_interesting() {
+            self.format_ranges.push((id, range));
+        }
+        id
+    }
+
+    /// Where a [`Term::Format`] was built, when it was made by [`Terms::format_at`].
+    pub fn format_range(&self, id: TermId) -> Option<TextRange> {
+        self.format_ranges
+            .binary_search_by_key(&id, |&(term, _)| term)
+            .ok()
+            .map(|index| self.format_ranges[index].1)
     }
 
     fn interesting(&self, items: impl IntoIterator<Item = TermId>) -> Vec<TermId> {

@@ -235,6 +235,12 @@ impl<'a> Checker<'a> {
 
     fn lookup(&self, name: &str) -> Option<TermId> {
         let innermost = self.scopes.len() - 1;
+        // Names of an enclosing function, read from a nested one (a closure), may hold that
+        // function's parameters, which `Term::Param` here would take for the nested function's own.
+        let current_function = self
+            .scopes
+            .iter()
+            .rposition(|scope| matches!(scope.kind, ScopeKind::Function(_)));
         for (index, scope) in self.scopes.iter().enumerate().rev() {
             match scope.kind {
                 // A class body's names are not visible from its methods.
@@ -248,6 +254,10 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     if let Some(term) = scope.env.get(name) {
+                        let closed_over = current_function.is_some_and(|current| index < current);
+                        if closed_over && self.facts.terms.mentions_param(term, 8) {
+                            return Some(TermId::UNKNOWN);
+                        }
                         return Some(term);
                     }
                 }

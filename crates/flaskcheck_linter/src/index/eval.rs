@@ -89,6 +89,11 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         self.summary(function, None, SUMMARY_DEPTH)
     }
 
+    /// What a qualified name refers to (`blog.models.User`, `app.config.TABLE`, `flask.request`).
+    pub fn resolve(&mut self, symbol: &str) -> Value {
+        self.resolve_symbol(symbol, SUMMARY_DEPTH)
+    }
+
     fn facts(&self, file: FileId) -> Option<&'a FileFacts> {
         self.index.facts(file)
     }

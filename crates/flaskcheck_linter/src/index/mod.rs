@@ -171,6 +171,12 @@ impl<'a> ProjectIndex<'a> {
         self.files.get(file.index()).copied().flatten()
     }
 
+    /// How many files the run has (ids `0..file_count()`; a file that failed to parse has no
+    /// facts).
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     pub fn module(&self, name: &str) -> Option<FileId> {
         self.modules.get(name).copied()
     }

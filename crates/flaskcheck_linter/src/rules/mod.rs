@@ -6,7 +6,11 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod config_context;
+pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
+pub(crate) mod hardcoded_secret;
+pub(crate) mod insecure_database_transport;
 pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod nosql_injection;
@@ -15,6 +19,7 @@ pub(crate) mod select_star;
 mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
+pub(crate) mod sql_built_from_strings;
 pub(crate) mod unscoped_object_lookup;
 
 use crate::analyze::{Checker, Node, NodeKinds};
