@@ -41,6 +41,11 @@ pub enum DebugCommand {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+    /// Build the project index and print what it found (models, schemas, views).
+    Index {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 //! The rules of one file share an [`Evaluator`] (and its cache) and the list of the file's
 //! responses, which several rules read.
 
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use flaskcheck_python::TextRange;
@@ -22,7 +23,7 @@ pub struct ResponseValue {
     /// The call (`jsonify(...)`) or the returned expression.
     pub range: TextRange,
     /// How the value gets there, for messages: "`jsonify()`", "the view's return value".
-    pub via: &'static str,
+    pub via: Cow<'static, str>,
     pub value: Value,
     /// The view (or other function) it is in.
     pub function: Option<FuncId>,
@@ -73,6 +74,11 @@ impl ProjectContext<'_, '_, '_> {
 
     pub fn file_id(&self) -> FileId {
         self.file.id
+    }
+
+    /// How many files the project has (file ids are `0..file_count()`).
+    pub fn file_count(&self) -> usize {
+        self.files.len()
     }
 
     /// Reports a finding of the running rule in this file.
@@ -137,7 +143,7 @@ fn compute_responses(
         };
         out.push(ResponseValue {
             range: sink.range,
-            via,
+            via: Cow::Borrowed(via),
             value: evaluator.eval(file, sink.value),
             function: sink.function.map(|local| index.function_id(file, local)),
         });
@@ -158,11 +164,32 @@ fn compute_responses(
         for site in &function.returns {
             out.push(ResponseValue {
                 range: site.range,
-                via,
+                via: Cow::Borrowed(via),
                 value: evaluator.eval(file, site.value),
                 function: Some(id),
             });
         }
+    }
+    for call in &facts.calls {
+        let value = evaluator.wrapped_responses(file, call.call);
+        if value.is_empty() {
+            continue;
+        }
+        let name = match facts.terms.get(call.call) {
+            crate::analyze::Term::Call(term) => match facts.terms.get(term.callee) {
+                crate::analyze::Term::Global(symbol) => {
+                    crate::index::last_segment(symbol).to_string()
+                }
+                _ => "the wrapper".to_string(),
+            },
+            _ => "the wrapper".to_string(),
+        };
+        out.push(ResponseValue {
+            range: call.range,
+            via: Cow::Owned(format!("`{name}()`, which builds a response from it")),
+            value,
+            function: call.function.map(|local| index.function_id(file, local)),
+        });
     }
     out.sort_by_key(|response| response.range.start());
     out

@@ -113,7 +113,10 @@ pub fn discover(
     for file in &mut found.files {
         *file = normalize(file);
     }
-    found.files.sort();
+    // By bytes, not by components: the same order on every run, at a fraction of the cost.
+    found
+        .files
+        .sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     found.files.dedup();
     found.unreadable.sort();
     found.unreadable.dedup();

@@ -24,7 +24,7 @@ pub mod source;
 pub use diagnostic::{Diagnostic, RelatedLocation, Severity, Span};
 pub use discover::{ExcludeSet, DEFAULT_EXCLUDES};
 pub use flaskcheck_python::Position;
-pub use lint::{lint, parse_only, LintError, LintOptions, LintReport, Timings};
+pub use lint::{lint, parse_only, IndexStats, LintError, LintOptions, LintReport, Timings};
 pub use registry::Rule;
 pub use selection::RuleSelection;
 pub use source::{FileId, SourceFile};

@@ -55,6 +55,21 @@ pub struct Timings {
     pub check: Duration,
 }
 
+/// What the index found, for `flaskcheck debug index` and for checking that a real codebase is
+/// understood (its models recognised, its views found).
+#[derive(Debug, Clone, Default)]
+pub struct IndexStats {
+    pub modules: usize,
+    pub classes: usize,
+    /// Qualified names of the model classes.
+    pub models: Vec<String>,
+    pub schemas: usize,
+    pub functions: usize,
+    pub views: usize,
+    pub response_calls: usize,
+    pub terms: usize,
+}
+
 #[derive(Debug)]
 pub struct LintReport {
     /// Every file linted, indexed by [`FileId`].
@@ -62,6 +77,7 @@ pub struct LintReport {
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+    pub index: IndexStats,
 }
 
 impl LintReport {
@@ -149,6 +165,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     let started = Instant::now();
     let analyzed: Vec<Option<&FileAnalysis>> = analyses.iter().map(Option::as_ref).collect();
     let index = ProjectIndex::build(&analyzed);
+    let stats = index_stats(&index, &analyzed);
     timings.index = started.elapsed();
 
     let started = Instant::now();
@@ -172,7 +189,38 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         files,
         diagnostics,
         timings,
+        index: stats,
     })
+}
+
+fn index_stats(index: &ProjectIndex<'_>, analyzed: &[Option<&FileAnalysis>]) -> IndexStats {
+    let mut stats = IndexStats::default();
+    for analysis in analyzed.iter().flatten() {
+        let facts = &analysis.facts;
+        stats.modules += 1;
+        stats.classes += facts.classes.len();
+        stats.functions += facts.functions.len();
+        stats.response_calls += facts.responses.len();
+        stats.terms += facts.terms.len();
+    }
+    for class in 0..index.class_count() {
+        let id = crate::index::ClassId(class as u32);
+        let flags = index.flags(id);
+        if flags.model {
+            stats.models.push(index.class(id).qualname.to_string());
+        }
+        if flags.schema {
+            stats.schemas += 1;
+        }
+    }
+    stats.models.sort();
+    stats.views = (0..stats.functions)
+        .filter(|&f| {
+            let view = index.view(crate::index::FuncId(f as u32));
+            view.is_route || view.is_error_handler
+        })
+        .count();
+    stats
 }
 
 /// Path, then line, column and code: the same order on every run and thread count.
@@ -234,7 +282,7 @@ fn lint_file(
         outcome.diagnostics.push(load_error_diagnostic(id, &error));
         return outcome;
     }
-    let text = Arc::clone(outcome.file.text.as_ref().expect("loaded"));
+    let text = Arc::clone(outcome.file.text_if_any().expect("loaded"));
 
     let started = Instant::now();
     let parsed = match parse_module(&text) {
@@ -290,6 +338,8 @@ fn lint_file(
         }
     }
     outcome.analyze = started.elapsed();
+    // The facts are what the rest of the run needs; the text is read again if a finding needs it.
+    outcome.file.release_text();
     outcome
 }
 
@@ -348,7 +398,7 @@ pub fn parse_only(
                     files: 1,
                     ..ParseOnlyReport::default()
                 };
-                match (error, &file.text) {
+                match (error, file.text_if_any()) {
                     (None, Some(text)) => {
                         report.bytes = text.len() as u64;
                         match parse_module(text) {

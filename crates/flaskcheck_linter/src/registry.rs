@@ -51,7 +51,16 @@ define_rules! {
     FC103 SelectStar => select_star,
     FC104 MongoUnprojectedFind => mongo_unprojected_find,
     FC105 RelationshipWithoutSerializer => relationship_without_serializer,
+    FC106 SerializerExposesSensitiveField => serializer_exposes_sensitive_field,
     FC201 MassAssignment => mass_assignment,
+    FC301 UnscopedObjectLookup => unscoped_object_lookup,
+    FC401 NosqlInjection => nosql_injection,
+    FC402 SqlBuiltFromStrings => sql_built_from_strings,
+    FC501 ExceptionInResponse => exception_in_response,
+    FC502 SensitiveDataLogged => sensitive_data_logged,
+    FC503 DebugEnabled => debug_enabled,
+    FC504 HardcodedSecret => hardcoded_secret,
+    FC505 InsecureDatabaseTransport => insecure_database_transport,
 }
 
 impl Rule {

@@ -1,9 +1,16 @@
 //! A file as the linter holds it: where it is, its decoded text, and how offsets map to lines.
+//!
+//! The text is held while the file pass runs and then released: a project's facts are small, its
+//! source is not, and holding every file's text would make memory grow with the project. A file
+//! whose text is needed later (a finding's line and column, the snippet the text format shows) is
+//! read again; the content hash taken at the first read makes sure it is the same text.
 
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use flaskcheck_python::{decode_source, DecodeError, Locator, Position, TextRange, TextSize};
+use rustc_hash::FxHasher;
 
 use crate::diagnostic::Span;
 
@@ -18,13 +25,20 @@ impl FileId {
     }
 }
 
-/// One linted file. `text` is `None` when the file could not be read or decoded.
+/// One linted file.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub id: FileId,
     pub path: PathBuf,
-    pub text: Option<Arc<str>>,
-    locator: Option<Locator>,
+    /// The decoded text: set while the file pass runs, read again on demand after
+    /// [`SourceFile::release_text`]. `None` inside when the file has no (matching) text.
+    text: OnceLock<Option<Arc<str>>>,
+    /// Whether the file was read and decoded.
+    has_text: bool,
+    /// Hash of the bytes first read, to check a second read against.
+    content_hash: u64,
+    /// Built on first use: most files never need a line number.
+    locator: OnceLock<Locator>,
 }
 
 /// Why a file has no text.
@@ -32,6 +46,13 @@ pub struct SourceFile {
 pub enum LoadError {
     Io(std::io::Error),
     Decode(DecodeError),
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
 }
 
 impl SourceFile {
@@ -42,10 +63,11 @@ impl SourceFile {
             Err(err) => return (SourceFile::without_text(id, path), Some(LoadError::Io(err))),
         };
         match decode_source(&bytes) {
-            Ok(text) => (
-                SourceFile::from_text(id, path, Arc::from(text.as_ref())),
-                None,
-            ),
+            Ok(text) => {
+                let mut file = SourceFile::from_text(id, path, Arc::from(text.as_ref()));
+                file.content_hash = hash_bytes(&bytes);
+                (file, None)
+            }
             Err(err) => (
                 SourceFile::without_text(id, path),
                 Some(LoadError::Decode(err)),
@@ -53,12 +75,15 @@ impl SourceFile {
         }
     }
 
+    /// A file whose text is given (tests, examples): it is never released.
     pub fn from_text(id: FileId, path: &Path, text: Arc<str>) -> SourceFile {
         SourceFile {
             id,
             path: path.to_path_buf(),
-            locator: Some(Locator::new(&text)),
-            text: Some(text),
+            text: OnceLock::from(Some(text)),
+            has_text: true,
+            content_hash: 0,
+            locator: OnceLock::new(),
         }
     }
 
@@ -66,18 +91,52 @@ impl SourceFile {
         SourceFile {
             id,
             path: path.to_path_buf(),
-            text: None,
-            locator: None,
+            text: OnceLock::from(None),
+            has_text: false,
+            content_hash: 0,
+            locator: OnceLock::new(),
         }
     }
 
+    /// Whether the file was read and decoded.
+    pub fn has_text(&self) -> bool {
+        self.has_text
+    }
+
+    /// The decoded text, read again if it was released; `None` for a file that could not be read
+    /// or decoded, or that changed on disk since it was linted.
+    pub fn text_if_any(&self) -> Option<&Arc<str>> {
+        self.text.get_or_init(|| self.read_again()).as_ref()
+    }
+
     pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or("")
+        self.text_if_any().map_or("", |text| text)
+    }
+
+    /// Drops the text (and the line index built from it) until it is needed again.
+    pub fn release_text(&mut self) {
+        if self.has_text && self.content_hash != 0 {
+            self.text.take();
+            self.locator.take();
+        }
+    }
+
+    fn read_again(&self) -> Option<Arc<str>> {
+        if !self.has_text {
+            return None;
+        }
+        let bytes = std::fs::read(&self.path).ok()?;
+        if hash_bytes(&bytes) != self.content_hash {
+            return None;
+        }
+        decode_source(&bytes)
+            .ok()
+            .map(|text| Arc::from(text.as_ref()))
     }
 
     /// The span of a byte range of this file's text.
     pub fn span(&self, range: TextRange) -> Span {
-        match (&self.text, &self.locator) {
+        match (self.text_if_any(), self.locator()) {
             (Some(text), Some(locator)) => Span {
                 range,
                 start: locator.position(text, range.start()),
@@ -89,7 +148,7 @@ impl SourceFile {
 
     /// The span of the whole line `line` (1-based), for findings that have no finer location.
     pub fn line_span(&self, line: u32) -> Span {
-        match (&self.text, &self.locator) {
+        match (self.text_if_any(), self.locator()) {
             (Some(text), Some(locator)) if (line as usize) <= locator.line_count() => {
                 self.span(locator.line_range(text, line))
             }
@@ -99,13 +158,12 @@ impl SourceFile {
 
     /// 1-based line of a byte offset (1 for files without text).
     pub fn line_of(&self, offset: TextSize) -> u32 {
-        self.locator
-            .as_ref()
-            .map_or(1, |locator| locator.line_of(offset))
+        self.locator().map_or(1, |locator| locator.line_of(offset))
     }
 
     pub fn locator(&self) -> Option<&Locator> {
-        self.locator.as_ref()
+        let text = self.text_if_any()?;
+        Some(self.locator.get_or_init(|| Locator::new(text)))
     }
 }
 
@@ -117,5 +175,33 @@ impl Span {
             start: position,
             end: position,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn released_text_is_read_again_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
+        std::fs::write(&path, "x = 'é'\ny = 2\n").unwrap();
+        let (mut file, error) = SourceFile::load(FileId(0), &path);
+        assert!(error.is_none());
+        file.release_text();
+        assert_eq!(
+            file.span(TextRange::new(9.into(), 10.into())).start,
+            Position { line: 2, column: 1 }
+        );
+
+        let (mut changed, _) = SourceFile::load(FileId(1), &path);
+        changed.release_text();
+        std::fs::write(&path, "something else\n").unwrap();
+        assert!(
+            changed.text_if_any().is_none(),
+            "a file changed on disk is not misread"
+        );
+        assert!(changed.has_text());
     }
 }

@@ -35,8 +35,8 @@ pub fn render_to(report: &LintReport, out: &mut dyn WriteColor) -> io::Result<()
             let file = report.file(id);
             files.add(
                 display_path(&file.path),
-                file.text
-                    .clone()
+                file.text_if_any()
+                    .cloned()
                     .unwrap_or_else(|| std::sync::Arc::from("")),
             )
         })
@@ -44,7 +44,7 @@ pub fn render_to(report: &LintReport, out: &mut dyn WriteColor) -> io::Result<()
     let config = Config::default();
     for diagnostic in &report.diagnostics {
         let primary = file_id(diagnostic.file, &mut files);
-        let has_text = report.file(diagnostic.file).text.is_some();
+        let has_text = report.file(diagnostic.file).text_if_any().is_some();
         let mut rendered = Report::new(level(diagnostic.severity))
             .with_code(diagnostic.rule.code())
             .with_message(&diagnostic.message);
@@ -55,7 +55,7 @@ pub fn render_to(report: &LintReport, out: &mut dyn WriteColor) -> io::Result<()
                 diagnostic.span.range.start().to_usize()..diagnostic.span.range.end().to_usize(),
             )];
             for related in &diagnostic.related {
-                if report.file(related.file).text.is_none() {
+                if report.file(related.file).text_if_any().is_none() {
                     continue;
                 }
                 let id = file_id(related.file, &mut files);

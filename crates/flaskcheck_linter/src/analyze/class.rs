@@ -4,10 +4,11 @@
 use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{self as ast, Expr, Stmt, StmtClassDef};
 
+use super::env::Env;
 use super::facts::{ClassFacts, Column, LocalId, Relationship, RelationshipTarget, SchemaMeta};
 use super::term::TermId;
 use super::walk::callee_name;
-use super::{Checker, Env, Scope, ScopeKind};
+use super::{Checker, Scope, ScopeKind};
 
 /// Calls that declare a mapped column or a schema field.
 const COLUMN_CALLS: &[&str] = &[

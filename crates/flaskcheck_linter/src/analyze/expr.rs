@@ -4,8 +4,9 @@
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
 use flaskcheck_python::Ranged;
 
+use super::env::Env;
 use super::term::{CallTerm, Key, TermId};
-use super::{Checker, Env, Scope, ScopeKind};
+use super::{Checker, Scope, ScopeKind};
 
 impl Checker<'_> {
     /// The term for what `expr` holds at this point of the walk.
@@ -59,12 +60,25 @@ impl Checker<'_> {
             Expr::Dict(dict) => {
                 let mut items = Vec::with_capacity(dict.items.len());
                 for item in &dict.items {
-                    if let Some(key) = &item.key {
-                        items.push(self.term(key));
+                    let value = self.term(&item.value);
+                    match &item.key {
+                        Some(Expr::StringLiteral(key)) => {
+                            items.push(self.facts.terms.keyed(key.value.to_str(), value))
+                        }
+                        Some(key) => {
+                            items.push(self.term(key));
+                            items.push(value);
+                        }
+                        None => items.push(value),
                     }
-                    items.push(self.term(&item.value));
                 }
                 self.facts.terms.container(items)
+            }
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })
+                if !elts.iter().any(Expr::is_starred_expr) =>
+            {
+                let items: Vec<TermId> = elts.iter().map(|elt| self.term(elt)).collect();
+                self.facts.terms.sequence(items)
             }
             Expr::List(ast::ExprList { elts, .. })
             | Expr::Tuple(ast::ExprTuple { elts, .. })
@@ -86,9 +100,13 @@ impl Checker<'_> {
                 match binop.op {
                     Operator::Mod if is_string_expr(&binop.left) => {
                         let parts = self.format_operands(&binop.right, right);
-                        self.facts.terms.format(std::iter::once(left).chain(parts))
+                        self.facts
+                            .terms
+                            .format_at(std::iter::once(left).chain(parts), binop.range)
                     }
-                    Operator::Add if stringy => self.facts.terms.format([left, right]),
+                    Operator::Add if stringy => {
+                        self.facts.terms.format_at([left, right], binop.range)
+                    }
                     Operator::Add | Operator::BitOr => self.facts.terms.union([left, right]),
                     _ if left == TermId::CONST && right == TermId::CONST => TermId::CONST,
                     _ => TermId::UNKNOWN,
@@ -120,7 +138,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                self.facts.terms.format(parts)
+                self.facts.terms.format_at(parts, fstring.range)
             }
             Expr::Lambda(_)
             | Expr::Yield(_)
@@ -144,7 +162,7 @@ impl Checker<'_> {
         }
     }
 
-    fn call_term(&mut self, call: &ast::ExprCall) -> TermId {
+    pub(super) fn call_term(&mut self, call: &ast::ExprCall) -> TermId {
         // `"...".format(...)` and `"sep".join(parts)` build strings.
         if let Expr::Attribute(attr) = &*call.func {
             if is_string_expr(&attr.value) {
@@ -157,7 +175,7 @@ impl Checker<'_> {
                         for keyword in &call.arguments.keywords {
                             parts.push(self.term(&keyword.value));
                         }
-                        return self.facts.terms.format(parts);
+                        return self.facts.terms.format_at(parts, call.range());
                     }
                     _ => return TermId::CONST,
                 }

@@ -26,10 +26,16 @@ pub struct FileFacts {
     pub functions: Vec<FunctionFacts>,
     /// Calls that put a value into an HTTP response (other than a view's `return`).
     pub responses: Vec<ResponseSink>,
+    /// Returned calls to the project's own functions with arguments: if the function puts an
+    /// argument into a response (`return send_result(data)`, `send_result` wrapping `jsonify`),
+    /// the call is a response too.
+    pub calls: Vec<ProjectCall>,
     /// `add_url_rule(..., view_func=f)`, `api.add_resource(R, ...)`: the view registered.
     pub url_rules: Vec<TermId>,
     /// Functions decorated with `@login_manager.user_loader` (what `current_user` is).
     pub user_loaders: Vec<LocalId>,
+    /// `app.register_error_handler(exception_or_code, handler)`: what is handled, and the handler.
+    pub error_handlers: Vec<(TermId, TermId)>,
     /// Rule-specific records for the project pass.
     pub deferred: Vec<Deferred>,
 }
@@ -60,6 +66,16 @@ pub struct ResponseSink {
     pub range: TextRange,
     /// Everything the call serializes, as one term (its arguments and keywords).
     pub value: TermId,
+    /// The function the call is in.
+    pub function: Option<LocalId>,
+}
+
+/// A call to a function of the project, by a name that resolves inside it.
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectCall {
+    pub range: TextRange,
+    /// The call's term (a [`super::term::Term::Call`]).
+    pub call: TermId,
     /// The function the call is in.
     pub function: Option<LocalId>,
 }

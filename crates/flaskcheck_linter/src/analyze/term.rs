@@ -11,6 +11,7 @@
 
 use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
+use rustc_hash::FxHashMap;
 
 /// A qualified name: `flask.request`, `blog.models.user.User`, `blog.api.users.get_user`.
 pub type Symbol = Box<str>;
@@ -63,12 +64,18 @@ pub enum Term {
     Element(TermId),
     /// A list (or set, or generator) built from elements like this one.
     Collect(TermId),
-    /// A literal dict, list, tuple or set holding these values.
+    /// A literal dict or set holding these values (or a list or tuple with starred items).
     Container(Box<[TermId]>),
+    /// A literal tuple or list, every position kept: `(user, 200)`, `[a, b]`.
+    Sequence(Box<[TermId]>),
     /// One of these, depending on the path taken.
     Union(Box<[TermId]>),
     /// Filtered by membership in a fixed collection: `{k: v for k, v in d.items() if k in ALLOWED}`.
     AllowListed(TermId),
+    /// A value stored under a literal key of a dict: `{"room": room}`.
+    Keyed(Box<str>, TermId),
+    /// A dict (or a list of dicts) after `d.pop("room")` or `del d["room"]`.
+    WithoutKey(TermId, Box<str>),
     /// The exception bound by `except ... as e` at this handler.
     Exception(TextRange),
     /// A string built from these non-constant parts (f-string, `%`, `.format`, `+`).
@@ -111,19 +118,44 @@ const MAX_WIDTH: usize = 16;
 #[derive(Debug, Clone)]
 pub struct Terms {
     nodes: Vec<Term>,
+    /// Where each [`Term::Format`] made by [`Terms::format_at`] was built, in id order.
+    format_ranges: Vec<(TermId, TextRange)>,
+    /// While the file is walked: one id per global symbol and per attribute of a term, so a
+    /// name read a hundred times is one term, built once. Dropped by [`Terms::finish`].
+    globals: FxHashMap<Symbol, TermId>,
+    attrs: FxHashMap<(TermId, Name), TermId>,
 }
 
 impl Default for Terms {
     fn default() -> Self {
         Self {
             nodes: vec![Term::Unknown, Term::Const],
+            format_ranges: Vec::new(),
+            globals: FxHashMap::default(),
+            attrs: FxHashMap::default(),
         }
     }
 }
 
 impl Terms {
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut terms = Self::default();
+        terms.nodes.reserve(capacity);
+        terms.globals.reserve(capacity / 4);
+        terms.attrs.reserve(capacity / 4);
+        terms
+    }
+
     pub fn get(&self, id: TermId) -> &Term {
         &self.nodes[id.0 as usize]
+    }
+
+    /// Every term of the file, with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (TermId, &Term)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(index, term)| (TermId(index as u32), term))
     }
 
     pub fn len(&self) -> usize {
@@ -142,7 +174,20 @@ impl Terms {
     }
 
     pub fn global(&mut self, symbol: impl Into<Symbol>) -> TermId {
-        self.push(Term::Global(symbol.into()))
+        let symbol = symbol.into();
+        if let Some(&id) = self.globals.get(&symbol) {
+            return id;
+        }
+        let id = self.push(Term::Global(symbol.clone()));
+        self.globals.insert(symbol, id);
+        id
+    }
+
+    /// Drops what only the walk needs.
+    pub fn finish(&mut self) {
+        self.globals = FxHashMap::default();
+        self.attrs = FxHashMap::default();
+        self.nodes.shrink_to_fit();
     }
 
     pub fn param(&mut self, index: u16) -> TermId {
@@ -164,14 +209,22 @@ impl Terms {
     /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol, which
     /// the index resolves through modules and module-level bindings alike.
     pub fn attr(&mut self, value: TermId, attr: &str) -> TermId {
-        match self.get(value) {
-            Term::Unknown | Term::Const => TermId::UNKNOWN,
+        if !value.is_interesting() {
+            return TermId::UNKNOWN;
+        }
+        let key = (value, Name::new(attr));
+        if let Some(&id) = self.attrs.get(&key) {
+            return id;
+        }
+        let id = match self.get(value) {
             Term::Global(symbol) => {
                 let symbol = format!("{symbol}.{attr}");
-                self.push(Term::Global(symbol.into()))
+                self.global(symbol)
             }
-            _ => self.push(Term::Attr(value, Name::new(attr))),
-        }
+            _ => self.push(Term::Attr(value, key.1.clone())),
+        };
+        self.attrs.insert(key, id);
+        id
     }
 
     pub fn call(&mut self, call: CallTerm) -> TermId {
@@ -186,8 +239,8 @@ impl Terms {
             return TermId::UNKNOWN;
         }
         // `(a, b)[0]` and tuple unpacking of a literal pick the element directly.
-        if let (Term::Container(items), Key::Int(index)) = (self.get(value), &key) {
-            if let Some(&item) = usize::try_from(*index).ok().and_then(|i| items.get(i)) {
+        if let (Term::Sequence(items), Key::Int(index)) = (self.get(value), &key) {
+            if let Some(&item) = position(items.len(), *index).and_then(|i| items.get(i)) {
                 return item;
             }
         }
@@ -222,6 +275,31 @@ impl Terms {
             0 => TermId::CONST,
             _ => self.push(Term::Container(kept.into_boxed_slice())),
         }
+    }
+
+    pub fn keyed(&mut self, key: &str, value: TermId) -> TermId {
+        if !value.is_interesting() {
+            return value;
+        }
+        self.push(Term::Keyed(key.into(), value))
+    }
+
+    pub fn without_key(&mut self, value: TermId, key: &str) -> TermId {
+        if !value.is_interesting() {
+            return value;
+        }
+        self.push(Term::WithoutKey(value, key.into()))
+    }
+
+    /// A literal tuple or list: positions matter to unpacking (`user, status = find(), 200`).
+    pub fn sequence(&mut self, items: Vec<TermId>) -> TermId {
+        if !items.iter().any(|item| item.is_interesting()) {
+            return TermId::CONST;
+        }
+        if items.len() > MAX_WIDTH * 4 {
+            return self.container(items);
+        }
+        self.push(Term::Sequence(items.into_boxed_slice()))
     }
 
     /// Any of these. A union of one is that one.
@@ -266,6 +344,29 @@ impl Terms {
         self.push(Term::Format(kept.into_boxed_slice()))
     }
 
+    /// [`Terms::format`] for the string-building expression at `range`, which
+    /// [`Terms::format_range`] gives back (rules report where a string was built, not only where
+    /// it is used).
+    pub fn format_at(
+        &mut self,
+        parts: impl IntoIterator<Item = TermId>,
+        range: TextRange,
+    ) -> TermId {
+        let id = self.format(parts);
+        if id.is_interesting() {
+            self.format_ranges.push((id, range));
+        }
+        id
+    }
+
+    /// Where a [`Term::Format`] was built, when it was made by [`Terms::format_at`].
+    pub fn format_range(&self, id: TermId) -> Option<TextRange> {
+        self.format_ranges
+            .binary_search_by_key(&id, |&(term, _)| term)
+            .ok()
+            .map(|index| self.format_ranges[index].1)
+    }
+
     fn interesting(&self, items: impl IntoIterator<Item = TermId>) -> Vec<TermId> {
         let mut kept: Vec<TermId> = Vec::new();
         for item in items {
@@ -298,6 +399,8 @@ impl Terms {
             | Term::Subscript(inner, _)
             | Term::Element(inner)
             | Term::Collect(inner)
+            | Term::Keyed(_, inner)
+            | Term::WithoutKey(inner, _)
             | Term::AllowListed(inner) => self.mentions_param(*inner, budget),
             Term::Call(call) => {
                 self.mentions_param(call.callee, budget)
@@ -314,9 +417,92 @@ impl Terms {
                         .iter()
                         .any(|&arg| self.mentions_param(arg, budget))
             }
-            Term::Container(items) | Term::Union(items) | Term::Format(items) => {
-                items.iter().any(|&item| self.mentions_param(item, budget))
+            Term::Container(items)
+            | Term::Sequence(items)
+            | Term::Union(items)
+            | Term::Format(items) => items.iter().any(|&item| self.mentions_param(item, budget)),
+        }
+    }
+}
+
+/// The index `index` names in a sequence of `len` items (negative from the end).
+pub fn position(len: usize, index: i64) -> Option<usize> {
+    if index >= 0 {
+        usize::try_from(index).ok()
+    } else {
+        len.checked_sub(usize::try_from(index.unsigned_abs()).ok()?)
+    }
+}
+
+impl Terms {
+    /// A readable form of a term, for tests and `flaskcheck debug` output.
+    pub fn render(&self, term: TermId) -> String {
+        self.render_bounded(term, 12)
+    }
+
+    fn render_bounded(&self, term: TermId, budget: u32) -> String {
+        if budget == 0 {
+            return "…".to_string();
+        }
+        let budget = budget - 1;
+        let list = |items: &[TermId], separator: &str| {
+            items
+                .iter()
+                .map(|&item| self.render_bounded(item, budget))
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        match self.get(term) {
+            Term::Unknown => "?".to_string(),
+            Term::Const => "const".to_string(),
+            Term::Global(symbol) => symbol.to_string(),
+            Term::Param(index) => format!("param{index}"),
+            Term::SelfOf(_) => "self".to_string(),
+            Term::ClsOf(_) => "cls".to_string(),
+            Term::Attr(inner, name) => format!("{}.{name}", self.render_bounded(*inner, budget)),
+            Term::Call(call) => {
+                let mut args: Vec<String> = call
+                    .args
+                    .iter()
+                    .map(|&arg| self.render_bounded(arg, budget))
+                    .collect();
+                args.extend(
+                    call.keywords
+                        .iter()
+                        .map(|(name, arg)| format!("{name}={}", self.render_bounded(*arg, budget))),
+                );
+                args.extend(
+                    call.unpacked
+                        .iter()
+                        .map(|&arg| format!("**{}", self.render_bounded(arg, budget))),
+                );
+                format!(
+                    "{}({})",
+                    self.render_bounded(call.callee, budget),
+                    args.join(", ")
+                )
             }
+            Term::Subscript(inner, key) => {
+                let key = match key {
+                    Key::Str(name) => format!("{name:?}"),
+                    Key::Int(index) => index.to_string(),
+                    Key::Slice => ":".to_string(),
+                    Key::Dynamic(term) => self.render_bounded(*term, budget),
+                };
+                format!("{}[{key}]", self.render_bounded(*inner, budget))
+            }
+            Term::Element(inner) => format!("elem({})", self.render_bounded(*inner, budget)),
+            Term::Collect(inner) => format!("[{}]", self.render_bounded(*inner, budget)),
+            Term::Container(items) => format!("{{{}}}", list(items, ", ")),
+            Term::Sequence(items) => format!("({})", list(items, ", ")),
+            Term::Union(items) => list(items, " | "),
+            Term::AllowListed(inner) => format!("allow({})", self.render_bounded(*inner, budget)),
+            Term::Keyed(key, inner) => format!("{key:?}: {}", self.render_bounded(*inner, budget)),
+            Term::WithoutKey(inner, key) => {
+                format!("{} without {key:?}", self.render_bounded(*inner, budget))
+            }
+            Term::Exception(_) => "exception".to_string(),
+            Term::Format(items) => format!("fmt({})", list(items, ", ")),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Statements: the walk in evaluation order, the environment of local names, and control flow
-//! (branches are walked on copies of the environment and joined; a branch that returns or raises
+//! (each path of a branch is walked, then undone, and the paths are joined; a path that returns or raises
 //! does not reach the join).
 
 use flaskcheck_python::ast::name::Name;
@@ -10,11 +10,12 @@ use flaskcheck_python::ast::{
 use flaskcheck_python::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
+use super::env::{Changes, Env};
 use super::facts::{
-    Decorator, FunctionFacts, FunctionKind, ResponseKind, ResponseSink, ReturnSite,
+    Decorator, FunctionFacts, FunctionKind, ProjectCall, ResponseKind, ResponseSink, ReturnSite,
 };
 use super::term::{Key, Term, TermId};
-use super::{Checker, Env, LoopFrame, Node, Scope, ScopeKind};
+use super::{Checker, LoopFrame, Node, Scope, ScopeKind};
 
 /// Names Python provides without an import. A call to one of these resolves to `builtins.NAME`.
 const BUILTINS: &[&str] = &[
@@ -219,16 +220,27 @@ impl<'a> Checker<'a> {
         if let Some(term) = self.lookup(name) {
             return term;
         }
+        if let Some(&term) = self.free_names.get(name) {
+            return term;
+        }
         let symbol = if !self.module_names.contains(name) && BUILTINS.contains(&name) {
             format!("builtins.{name}")
         } else {
             format!("{}.{name}", self.facts.module)
         };
-        self.facts.terms.global(symbol)
+        let term = self.facts.terms.global(symbol);
+        self.free_names.insert(Name::new(name), term);
+        term
     }
 
     fn lookup(&self, name: &str) -> Option<TermId> {
         let innermost = self.scopes.len() - 1;
+        // Names of an enclosing function, read from a nested one (a closure), may hold that
+        // function's parameters, which `Term::Param` here would take for the nested function's own.
+        let current_function = self
+            .scopes
+            .iter()
+            .rposition(|scope| matches!(scope.kind, ScopeKind::Function(_)));
         for (index, scope) in self.scopes.iter().enumerate().rev() {
             match scope.kind {
                 // A class body's names are not visible from its methods.
@@ -237,17 +249,33 @@ impl<'a> Checker<'a> {
                 // by its qualified name (its final binding), except for imports, definitions
                 // and classes, whose global term is already that.
                 ScopeKind::Module if index != innermost => {
-                    let term = *scope.env.get(name)?;
+                    let term = scope.env.get(name)?;
                     return matches!(self.facts.terms.get(term), Term::Global(_)).then_some(term);
                 }
                 _ => {
-                    if let Some(&term) = scope.env.get(name) {
+                    if let Some(term) = scope.env.get(name) {
+                        let closed_over = current_function.is_some_and(|current| index < current);
+                        if closed_over && self.facts.terms.mentions_param(term, 8) {
+                            return Some(TermId::UNKNOWN);
+                        }
                         return Some(term);
                     }
                 }
             }
         }
         None
+    }
+
+    /// Whether a bare name refers to something of this project: a module-level definition of this
+    /// module, or an import from this package (relative, or absolute under the same top-level
+    /// package).
+    fn is_project_name(&mut self, name: &str) -> bool {
+        let term = self.name_term(name);
+        let Term::Global(symbol) = self.facts.terms.get(term) else {
+            return false;
+        };
+        let top = self.facts.module.split('.').next().unwrap_or_default();
+        symbol.split('.').next() == Some(top) && !symbol.starts_with("builtins.")
     }
 
     /// The qualified name an expression refers to, if it is a global: `flask.jsonify` for
@@ -318,6 +346,12 @@ impl<'a> Checker<'a> {
             Expr::Subscript(subscript) => {
                 if let Expr::Name(name) = &*subscript.value {
                     if let Some(previous) = self.lookup(&name.id) {
+                        let value = match &*subscript.slice {
+                            Expr::StringLiteral(key) => {
+                                self.facts.terms.keyed(key.value.to_str(), value)
+                            }
+                            _ => value,
+                        };
                         let item = self.facts.terms.container([value]);
                         let grown = self.facts.terms.union([previous, item]);
                         self.scope_mut().env.insert(name.id.clone(), grown);
@@ -328,47 +362,82 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Walks `f` on a copy of the environment; returns the environment it ends with and whether
-    /// it ended in a `return` or `raise`, and puts the original back.
-    fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Env, bool) {
-        let saved_env = self.scope().env.clone();
+    /// `name` no longer holds `key` (after `name.pop(key)` or `del name[key]`); when `name` is the
+    /// variable of an enclosing loop, neither do the elements of the collection it iterates.
+    fn removed_key(&mut self, name: &Name, key: &str) {
+        self.remove_key(name, key);
+        if let Some(frame) = self
+            .loops
+            .iter_mut()
+            .rev()
+            .find(|frame| frame.targets.contains(name))
+        {
+            if !frame.removed_keys.iter().any(|removed| &**removed == key) {
+                frame.removed_keys.push(key.into());
+            }
+        }
+    }
+
+    fn remove_key(&mut self, name: &Name, key: &str) {
+        if let Some(term) = self.lookup(name) {
+            let removed = self.facts.terms.without_key(term, key);
+            self.scope_mut().env.insert(name.clone(), removed);
+        }
+    }
+
+    /// Walks `f` as one path of a branch; returns what it bound and whether it ended in a
+    /// `return` or `raise`, and leaves the environment as it was before.
+    fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Changes, bool) {
+        let mark = self.scope_mut().env.mark();
         let saved_terminated = self.scope().terminated;
         self.scope_mut().terminated = false;
         f(self);
         let scope = self.scope_mut();
-        let env = std::mem::replace(&mut scope.env, saved_env);
+        let changes = scope.env.rewind(mark);
         let terminated = std::mem::replace(&mut scope.terminated, saved_terminated);
-        (env, terminated)
+        (changes, terminated)
     }
 
-    /// Continues after branches: a name holds any of the values the branches that fall through
-    /// gave it.
-    fn join(&mut self, outcomes: Vec<(Env, bool)>) {
-        let live: Vec<Env> = outcomes
+    /// Continues after branches: a name holds any of the values the paths that fall through
+    /// gave it (a path that did not bind it keeps what it held before).
+    fn join(&mut self, outcomes: Vec<(Changes, bool)>) {
+        let live: Vec<Changes> = outcomes
             .into_iter()
-            .filter_map(|(env, terminated)| (!terminated).then_some(env))
+            .filter_map(|(changes, terminated)| (!terminated).then_some(changes))
             .collect();
         if live.is_empty() {
             self.scope_mut().terminated = true;
             return;
         }
-        let mut names: Vec<&Name> = live.iter().flat_map(|env| env.keys()).collect();
+        self.apply_join(&live);
+    }
+
+    fn apply_join(&mut self, live: &[Changes]) {
+        let mut names: Vec<&Name> = live
+            .iter()
+            .flat_map(|changes| changes.iter().map(|(name, _)| name))
+            .collect();
         names.sort_unstable();
         names.dedup();
-        let mut joined = Env::default();
         for name in names {
+            let before = self.scope().env.get(name);
             let terms: Vec<TermId> = live
                 .iter()
-                .filter_map(|env| env.get(name).copied())
+                .filter_map(|changes| {
+                    changes
+                        .iter()
+                        .find(|(changed, _)| changed == name)
+                        .map(|(_, term)| *term)
+                        .or(before)
+                })
                 .collect();
             let term = if terms.iter().all(|&t| t == terms[0]) {
                 terms[0]
             } else {
                 self.facts.terms.union(terms)
             };
-            joined.insert(name.clone(), term);
+            self.scope_mut().env.insert(name.clone(), term);
         }
-        self.scope_mut().env = joined;
     }
 
     pub(super) fn visit_statement(&mut self, stmt: &Stmt) {
@@ -383,6 +452,7 @@ impl<'a> Checker<'a> {
                 if let Some(value) = &ret.value {
                     self.visit_expression(value);
                     let term = self.term(value);
+                    self.record_returned_call(value, term);
                     if let Some(function) = self.current_function() {
                         self.facts.functions[function as usize]
                             .returns
@@ -394,7 +464,18 @@ impl<'a> Checker<'a> {
                 }
                 self.scope_mut().terminated = true;
             }
-            Stmt::Delete(delete) => delete.targets.iter().for_each(|t| self.visit_expression(t)),
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    self.visit_expression(target);
+                    if let Expr::Subscript(subscript) = target {
+                        if let (Expr::Name(name), Expr::StringLiteral(key)) =
+                            (&*subscript.value, &*subscript.slice)
+                        {
+                            self.removed_key(&name.id, key.value.to_str());
+                        }
+                    }
+                }
+            }
             Stmt::TypeAlias(alias) => self.visit_expression(&alias.value),
             Stmt::Assign(assign) => {
                 self.visit_expression(&assign.value);
@@ -458,24 +539,39 @@ impl<'a> Checker<'a> {
                     targets: target_names(&stmt.target),
                     iter,
                     iter_is_literal: is_constant_collection(&stmt.iter),
+                    iter_name: match &*stmt.iter {
+                        Expr::Name(name) => Some(name.id.clone()),
+                        _ => None,
+                    },
+                    removed_keys: Vec::new(),
                     range: stmt.range,
                 };
+                let mut finished = None;
                 let body = self.branch(|this| {
                     this.bind_target(&stmt.target, element);
                     this.visit_expression(&stmt.target);
                     this.loops.push(frame);
                     this.walk_body(&stmt.body);
-                    this.loops.pop();
+                    finished = this.loops.pop();
                 });
-                let skipped = (self.scope().env.clone(), false);
-                self.join(vec![skipped, (body.0, false)]);
+                self.join(vec![(Changes::new(), false), (body.0, false)]);
+                // `for entry in rows: entry.pop("room")` rewrote every element of `rows`.
+                if let Some(LoopFrame {
+                    iter_name: Some(name),
+                    removed_keys,
+                    ..
+                }) = finished
+                {
+                    for key in removed_keys {
+                        self.remove_key(&name, &key);
+                    }
+                }
                 self.walk_body(&stmt.orelse);
             }
             Stmt::While(stmt) => {
                 self.visit_expression(&stmt.test);
                 let body = self.branch(|this| this.walk_body(&stmt.body));
-                let skipped = (self.scope().env.clone(), false);
-                self.join(vec![skipped, (body.0, false)]);
+                self.join(vec![(Changes::new(), false), (body.0, false)]);
                 self.walk_body(&stmt.orelse);
             }
             Stmt::If(stmt) => {
@@ -492,7 +588,7 @@ impl<'a> Checker<'a> {
                     }));
                 }
                 if !has_else {
-                    outcomes.push((self.scope().env.clone(), false));
+                    outcomes.push((Changes::new(), false));
                 }
                 self.join(outcomes);
             }
@@ -509,7 +605,7 @@ impl<'a> Checker<'a> {
             }
             Stmt::Match(stmt) => {
                 self.visit_expression(&stmt.subject);
-                let mut outcomes: Vec<(Env, bool)> = stmt
+                let mut outcomes: Vec<(Changes, bool)> = stmt
                     .cases
                     .iter()
                     .map(|case| {
@@ -521,7 +617,7 @@ impl<'a> Checker<'a> {
                         })
                     })
                     .collect();
-                outcomes.push((self.scope().env.clone(), false));
+                outcomes.push((Changes::new(), false));
                 self.join(outcomes);
             }
             Stmt::Raise(raise) => {
@@ -534,7 +630,6 @@ impl<'a> Checker<'a> {
                 self.scope_mut().terminated = true;
             }
             Stmt::Try(stmt) => {
-                let before = self.scope().env.clone();
                 let body = self.branch(|this| {
                     this.walk_body(&stmt.body);
                     if !this.scope().terminated {
@@ -545,7 +640,7 @@ impl<'a> Checker<'a> {
                 let mut outcomes = vec![body.clone()];
                 for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
                     outcomes.push(self.branch(|this| {
-                        this.join(vec![(before.clone(), false), (body.0.clone(), false)]);
+                        this.apply_join(&[Changes::new(), body.0.clone()]);
                         if let Some(type_) = &handler.type_ {
                             this.visit_expression(type_);
                         }
@@ -848,6 +943,16 @@ impl<'a> Checker<'a> {
             Expr::Call(call) => {
                 self.record_call(call);
                 walk_expr(self, expr);
+                // `entry.pop("room")` takes the key out of the dict.
+                if let Expr::Attribute(attr) = &*call.func {
+                    if let (Expr::Name(name), "pop", Some(Expr::StringLiteral(key))) = (
+                        &*attr.value,
+                        attr.attr.id.as_str(),
+                        call.arguments.args.first(),
+                    ) {
+                        self.removed_key(&name.id, key.value.to_str());
+                    }
+                }
             }
             Expr::ListComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
             Expr::SetComp(comp) => self.visit_comprehension(&comp.generators, &[&comp.elt]),
@@ -914,6 +1019,37 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `return send_result(data)` (or `return send_result(data), 200`): a returned call to a
+    /// function of the project, which may wrap a response. Its term is part of the return's.
+    fn record_returned_call(&mut self, value: &Expr, term: TermId) {
+        let (call, term) = match (value, self.facts.terms.get(term)) {
+            (Expr::Call(call), Term::Call(_)) => (call, term),
+            (Expr::Tuple(tuple), Term::Sequence(items)) => {
+                match (tuple.elts.first(), items.first()) {
+                    (Some(Expr::Call(call)), Some(&first))
+                        if matches!(self.facts.terms.get(first), Term::Call(_)) =>
+                    {
+                        (call, first)
+                    }
+                    _ => return,
+                }
+            }
+            _ => return,
+        };
+        let Expr::Name(name) = &*call.func else {
+            return;
+        };
+        if call.arguments.is_empty() || !self.is_project_name(&name.id) {
+            return;
+        }
+        let function = self.current_function();
+        self.facts.calls.push(ProjectCall {
+            range: call.range(),
+            call: term,
+            function,
+        });
+    }
+
     /// Records a call that puts a value into a response, or registers a view.
     fn record_call(&mut self, call: &ast::ExprCall) {
         if let Some(kind) = self.response_kind(call) {
@@ -946,6 +1082,17 @@ impl<'a> Checker<'a> {
             }
         }
         if let Expr::Attribute(attr) = &*call.func {
+            if attr.attr.id.as_str() == "register_error_handler" {
+                let handled = call.arguments.find_argument_value("code_or_exception", 0);
+                let handler = call.arguments.find_argument_value("f", 1);
+                if let (Some(handled), Some(handler)) = (handled, handler) {
+                    let handled = self.term(handled);
+                    let handler = self.term(handler);
+                    if handler.is_interesting() {
+                        self.facts.error_handlers.push((handled, handler));
+                    }
+                }
+            }
             let view = match attr.attr.id.as_str() {
                 "add_url_rule" => call.arguments.find_argument_value("view_func", 2),
                 "add_resource" | "register_api" | "register_view" => call.arguments.args.first(),
@@ -961,9 +1108,24 @@ impl<'a> Checker<'a> {
     }
 
     fn response_kind(&mut self, call: &ast::ExprCall) -> Option<ResponseKind> {
+        // Called for every call in every file: decide from the names before building any term.
+        const NAMES: &[&str] = &[
+            "jsonify",
+            "make_response",
+            "Response",
+            "response",
+            "response_class",
+        ];
         match &*call.func {
             Expr::Name(name) => {
-                let symbol = self.qualified_name(&call.func)?;
+                let symbol = match self.lookup(&name.id) {
+                    Some(term) => match self.facts.terms.get(term) {
+                        Term::Global(symbol) => symbol.clone(),
+                        _ => return None,
+                    },
+                    None if NAMES.contains(&name.id.as_str()) => self.qualified_name(&call.func)?,
+                    None => return None,
+                };
                 let last = symbol.rsplit('.').next().unwrap_or_default();
                 match (name.id.as_str(), last) {
                     (_, "jsonify") => Some(ResponseKind::Jsonify),
@@ -973,7 +1135,17 @@ impl<'a> Checker<'a> {
                 }
             }
             Expr::Attribute(attr) => {
-                if attr.attr.id.as_str() == "response" {
+                // Flask-AppBuilder's `self.response(200, ...)` and `self.response_404(...)`.
+                let appbuilder_response = attr.attr.id.as_str() == "response"
+                    || attr
+                        .attr
+                        .id
+                        .strip_prefix("response_")
+                        .is_some_and(|code| code.bytes().all(|b| b.is_ascii_digit()));
+                if !appbuilder_response && !NAMES.contains(&attr.attr.id.as_str()) {
+                    return None;
+                }
+                if appbuilder_response {
                     if let (Expr::Name(receiver), Some(function)) =
                         (&*attr.value, self.current_function())
                     {

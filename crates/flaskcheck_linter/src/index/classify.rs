@@ -22,6 +22,8 @@ pub struct ClassFlags {
     pub resource: bool,
     /// Part of a Flask-AppBuilder API or view.
     pub appbuilder: bool,
+    /// A subclass of Flask-SQLAlchemy's `SQLAlchemy` extension: its instances are the `db`.
+    pub sqlalchemy_extension: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,7 @@ impl Classifier<'_, '_> {
                         flags.view |= inherited.view;
                         flags.resource |= inherited.resource;
                         flags.appbuilder |= inherited.appbuilder;
+                        flags.sqlalchemy_extension |= inherited.sqlalchemy_extension;
                         if !ancestors.contains(&parent) {
                             ancestors.push(parent);
                         }
@@ -139,7 +142,11 @@ impl Classifier<'_, '_> {
                         } else if symbol_in(symbol, "flask_appbuilder") {
                             flags.appbuilder = true;
                         } else if is_symbol(symbol, "flask_sqlalchemy", "Model") {
-                            derives_from_model = true;
+                            // Flask-SQLAlchemy's own model class: a base to build `db.Model`
+                            // from, not a mapped model.
+                            declares_base = true;
+                        } else if is_symbol(symbol, "flask_sqlalchemy", "SQLAlchemy") {
+                            flags.sqlalchemy_extension = true;
                         }
                     }
                     _ => {}

@@ -38,7 +38,8 @@ struct Ctx<'v> {
 pub struct Evaluator<'i, 'a> {
     index: &'i ProjectIndex<'a>,
     summaries: FxHashMap<(FuncId, u32), Value>,
-    symbols: FxHashMap<(Box<str>, u32), Value>,
+    /// Resolved symbols, one map per budget left (so a lookup needs no key allocation).
+    symbols: Vec<FxHashMap<Box<str>, Value>>,
     /// Terms already evaluated, per context: the first map for contexts without arguments, one
     /// more for each summary being evaluated with a call's arguments. Terms share subterms (a
     /// loop rebinding `x = f(x)` doubles them each time round), so without this a term could take
@@ -53,7 +54,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         Self {
             index,
             summaries: FxHashMap::default(),
-            symbols: FxHashMap::default(),
+            symbols: vec![FxHashMap::default(); SUMMARY_DEPTH as usize + 1],
             terms: vec![FxHashMap::default()],
             package_bindings: Vec::new(),
         }
@@ -73,9 +74,28 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         self.eval_in(ctx, term, 0)
     }
 
+    /// What `term` of `file` holds when the parameters of its function hold `args` (an error
+    /// handler's exception, say).
+    pub fn eval_with_args(&mut self, file: FileId, term: TermId, args: &[Value]) -> Value {
+        let ctx = Ctx {
+            file,
+            args: Some(args),
+            budget: SUMMARY_DEPTH,
+        };
+        self.terms.push(FxHashMap::default());
+        let value = self.eval_in(ctx, term, 0);
+        self.terms.pop();
+        value
+    }
+
     /// What a call to `function` with no known arguments returns.
     pub fn summary_of(&mut self, function: FuncId) -> Value {
         self.summary(function, None, SUMMARY_DEPTH)
+    }
+
+    /// What a qualified name refers to (`blog.models.User`, `app.config.TABLE`, `flask.request`).
+    pub fn resolve(&mut self, symbol: &str) -> Value {
+        self.resolve_symbol(symbol, SUMMARY_DEPTH)
     }
 
     fn facts(&self, file: FileId) -> Option<&'a FileFacts> {
@@ -137,7 +157,23 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
             Term::Subscript(inner, key) => {
+                if let Key::Int(index) = key {
+                    if let Some(value) = self.eval_item(ctx, *inner, *index, depth) {
+                        return value;
+                    }
+                }
                 let value = self.eval_in(ctx, *inner, depth);
+                // `d["room"]` is what `d` holds under that key, now held by no dict.
+                if let Key::Str(name) = key {
+                    let under_key: Value = value
+                        .iter()
+                        .filter(|fact| fact.key.as_deref() == Some(&**name))
+                        .map(Fact::unkeyed)
+                        .collect();
+                    if !under_key.is_empty() {
+                        return under_key;
+                    }
+                }
                 value
                     .iter()
                     .filter_map(|fact| subscript(fact, key))
@@ -151,12 +187,31 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 let value = self.eval_in(ctx, *inner, depth);
                 value.iter().map(collect).collect()
             }
-            Term::Container(items) | Term::Union(items) => {
+            Term::Container(items) | Term::Sequence(items) | Term::Union(items) => {
                 let mut out = Value::empty();
                 for &item in items.iter() {
                     out.extend(self.eval_in(ctx, item, depth));
                 }
                 out
+            }
+            Term::Keyed(key, inner) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .map(|fact| {
+                        let mut fact = fact.clone();
+                        fact.key.get_or_insert_with(|| key.clone());
+                        fact
+                    })
+                    .collect()
+            }
+            Term::WithoutKey(inner, key) => {
+                let value = self.eval_in(ctx, *inner, depth);
+                value
+                    .iter()
+                    .filter(|fact| fact.key.as_deref() != Some(&**key))
+                    .cloned()
+                    .collect()
             }
             Term::AllowListed(inner) => {
                 let value = self.eval_in(ctx, *inner, depth);
@@ -195,6 +250,122 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         }
     }
 
+    /// Item `index` of what `term` holds, followed through its structure: a literal tuple, a
+    /// union of them, or a call whose function returns tuples (`user, status = load(id)`).
+    /// `None` when the structure is lost, and the caller falls back to the whole value.
+    fn eval_item(&mut self, ctx: Ctx<'_>, term: TermId, index: i64, depth: u32) -> Option<Value> {
+        if depth > MAX_TERM_DEPTH {
+            return None;
+        }
+        let facts = self.facts(ctx.file)?;
+        match facts.terms.get(term) {
+            Term::Sequence(items) => {
+                let item = *items.get(crate::analyze::term::position(items.len(), index)?)?;
+                Some(self.eval_in(ctx, item, depth + 1))
+            }
+            Term::Union(items) => {
+                let mut out = Value::empty();
+                for &item in items.iter() {
+                    out.extend(self.eval_item(ctx, item, index, depth + 1)?);
+                }
+                Some(out)
+            }
+            Term::Call(call) => {
+                let callee = self.eval_in(ctx, call.callee, depth + 1);
+                let mut out = Value::empty();
+                for fact in callee.iter() {
+                    let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                        return None;
+                    };
+                    if ctx.budget == 0 {
+                        continue;
+                    }
+                    let args = self.call_args(ctx, function, call, depth + 1);
+                    let callee_ctx = Ctx {
+                        file: self.index.function_file(function),
+                        args: args.as_deref(),
+                        budget: ctx.budget - 1,
+                    };
+                    if args.is_some() {
+                        self.terms.push(FxHashMap::default());
+                    }
+                    for site in &self.index.function(function).returns {
+                        let item = self
+                            .eval_item(callee_ctx, site.value, index, 0)
+                            .unwrap_or_else(|| {
+                                let whole = self.eval_in(callee_ctx, site.value, 0);
+                                whole
+                                    .iter()
+                                    .filter_map(|fact| subscript(fact, &Key::Int(index)))
+                                    .collect()
+                            });
+                        out.extend(item);
+                    }
+                    if args.is_some() {
+                        self.terms.pop();
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the call `call` (a term of `file`) puts into responses through the response calls of
+    /// the function it calls: `send_result(data)` where `send_result` returns
+    /// `jsonify(prepare(obj))` puts `data` in. Wrappers of wrappers are followed, three deep.
+    pub fn wrapped_responses(&mut self, file: FileId, call: TermId) -> Value {
+        let Some(facts) = self.facts(file) else {
+            return Value::empty();
+        };
+        let Term::Call(call) = facts.terms.get(call) else {
+            return Value::empty();
+        };
+        let ctx = Ctx {
+            file,
+            args: None,
+            budget: SUMMARY_DEPTH,
+        };
+        self.wrapped(ctx, call, 0)
+    }
+
+    fn wrapped(&mut self, ctx: Ctx<'_>, call: &CallTerm, nesting: u32) -> Value {
+        if ctx.budget == 0 || nesting > 3 {
+            return Value::empty();
+        }
+        let callee = self.eval_in(ctx, call.callee, 0);
+        let mut out = Value::empty();
+        for fact in callee.iter() {
+            let (Kind::Function(function) | Kind::BoundMethod(function)) = fact.kind else {
+                continue;
+            };
+            let Some(wrapper) = self.index.wrapper(function) else {
+                continue;
+            };
+            let Some(args) = self.call_args(ctx, function, call, 0) else {
+                continue;
+            };
+            let file = self.index.function_file(function);
+            let inner = Ctx {
+                file,
+                args: Some(&args),
+                budget: ctx.budget - 1,
+            };
+            self.terms.push(FxHashMap::default());
+            for &sink in &wrapper.sinks {
+                out.extend(self.eval_in(inner, sink, 0));
+            }
+            let facts = self.facts(file);
+            for &nested in &wrapper.calls {
+                if let Some(Term::Call(nested)) = facts.map(|facts| facts.terms.get(nested)) {
+                    out.extend(self.wrapped(inner, nested, nesting + 1));
+                }
+            }
+            self.terms.pop();
+        }
+        out
+    }
+
     /// A qualified name: a project class, function or module, a module-level binding (followed
     /// through re-exports and star imports), or something outside the project.
     fn resolve_symbol(&mut self, symbol: &str, budget: u32) -> Value {
@@ -210,14 +381,22 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             }
             return Value::kind(Kind::Module(file));
         }
-        let key = (Box::<str>::from(symbol), budget);
-        if let Some(value) = self.symbols.get(&key) {
+        let slot = (budget as usize).min(SUMMARY_DEPTH as usize);
+        if let Some(value) = self.symbols[slot].get(symbol) {
             return value.clone();
         }
         let value = match symbol.rsplit_once('.') {
             None => self.external_value(symbol),
             Some((prefix, name)) => {
-                let parent = self.resolve_symbol(prefix, budget);
+                // `pkg.db.name`, where `pkg/__init__.py` rebinds `db`: an import path
+                // (`from pkg.db import name`) when the submodule defines `name`, else an
+                // attribute of the package's `db` (`from pkg import db`, then `db.Model`).
+                let parent = match self.index.module(prefix) {
+                    Some(file) if self.module_defines(file, name) => {
+                        Value::kind(Kind::Module(file))
+                    }
+                    _ => self.resolve_symbol(prefix, budget),
+                };
                 let mut out = Value::empty();
                 for fact in parent.iter() {
                     out.extend(self.attr(fact, name, budget));
@@ -225,7 +404,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 out
             }
         };
-        self.symbols.insert(key, value.clone());
+        self.symbols[slot].insert(symbol.into(), value.clone());
         value
     }
 
@@ -249,6 +428,26 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         let value = self.module_member(file, name, budget);
         self.package_bindings.pop();
         (!value.is_empty()).then_some(value)
+    }
+
+    /// Whether a project module binds `name` itself (a definition, an assignment, an import, a
+    /// submodule).
+    fn module_defines(&self, file: FileId, name: &str) -> bool {
+        let Some(facts) = self.facts(file) else {
+            return false;
+        };
+        if facts.globals.iter().any(|b| b.name.as_str() == name)
+            || facts
+                .imports
+                .iter()
+                .any(|(bound, _)| bound.as_str() == name)
+        {
+            return true;
+        }
+        let qualified = format!("{}.{name}", facts.module);
+        self.index.class_by_qualname(&qualified).is_some()
+            || self.index.function_by_qualname(&qualified).is_some()
+            || self.index.module(&qualified).is_some()
     }
 
     /// A name outside the project. `flask.request` is the request; Flask-Login's `current_user` is
@@ -401,6 +600,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             Kind::Exception => match name {
                 "args" | "message" | "msg" | "strerror" | "description" | "orig" | "detail"
                 | "messages" => Value::of(fact.becomes(Kind::ExceptionText)),
+                // Another exception, of a type not known here.
+                "original_exception" | "__cause__" | "__context__" => Value::kind(Kind::Exception),
                 _ => method(),
             },
             Kind::Const | Kind::Param(_) | Kind::Response | Kind::Projection | Kind::Method(..) => {
@@ -466,7 +667,10 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             Kind::Class(class) => {
                 let class = *class;
                 let flags = self.index.flags(class);
-                if flags.schema || flags.model_base {
+                if flags.sqlalchemy_extension {
+                    // A project subclass of `SQLAlchemy`: its instance is the `db` object.
+                    Value::kind(Kind::ExternalInstance("flask_sqlalchemy.SQLAlchemy".into()))
+                } else if flags.schema || flags.model_base {
                     Value::empty()
                 } else {
                     Value::of(Fact::at(Kind::Instance(class), origin))
@@ -585,9 +789,14 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     .collect(),
                 "str" | "repr" | "format" | "ascii" => first
                     .iter()
-                    .map(|fact| match fact.kind {
+                    .map(|fact| match &fact.kind {
                         Kind::Exception | Kind::ExceptionText => fact.becomes(Kind::ExceptionText),
-                        Kind::RequestData(_) => fact.clone(),
+                        // Still the client's text, but now certainly a string.
+                        Kind::RequestData(source) => {
+                            fact.becomes(Kind::RequestData(format!("{name}({source})").into()))
+                        }
+                        // Text of whatever the caller passes.
+                        Kind::Param(_) => fact.clone(),
                         _ => fact.becomes(Kind::Const),
                     })
                     .collect(),
@@ -613,6 +822,24 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         {
             // Serialized text still carries whatever was serialized.
             return self.arg(ctx, call, 0, "obj", depth);
+        }
+        if name == "loads"
+            && (symbol_in(symbol, "json")
+                || symbol_in(symbol, "simplejson")
+                || symbol_in(symbol, "orjson")
+                || symbol_in(symbol, "ujson"))
+        {
+            // Parsed request data is still the client's, and now any JSON value.
+            return self
+                .arg(ctx, call, 0, "s", depth)
+                .iter()
+                .filter_map(|fact| match &fact.kind {
+                    Kind::RequestData(source) => Some(
+                        fact.becomes(Kind::RequestData(format!("json.loads({source})").into())),
+                    ),
+                    _ => None,
+                })
+                .collect();
         }
         if symbol_in(symbol, "traceback") && name.starts_with("format") {
             return Value::of(Fact::at(Kind::ExceptionText, origin));
@@ -803,8 +1030,13 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 _ => Value::empty(),
             },
             Kind::RequestData(source) => match name {
-                "get" | "getlist" | "to_dict" | "copy" | "items" | "keys" | "values" | "dict"
-                | "pop" => Value::of(receiver.becomes(Kind::RequestData(source.clone()))),
+                "to_dict" | "copy" | "items" | "keys" | "values" | "dict" => {
+                    Value::of(receiver.becomes(Kind::RequestData(source.clone())))
+                }
+                // One field, not the whole: `request.json.get(...)`.
+                "get" | "getlist" | "pop" => Value::of(
+                    receiver.becomes(Kind::RequestData(format!("{source}.{name}(…)").into())),
+                ),
                 _ => Value::empty(),
             },
             Kind::Exception => match name {
@@ -897,6 +1129,9 @@ fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
         }),
         (Kind::RequestData(source), Key::Str(name)) => {
             fact.becomes(Kind::RequestData(format!("{source}[{name:?}]").into()))
+        }
+        (Kind::RequestData(source), Key::Int(_) | Key::Dynamic(_)) => {
+            fact.becomes(Kind::RequestData(format!("{source}[…]").into()))
         }
         (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
         _ => return None,

@@ -10,12 +10,14 @@ pub mod mongo;
 pub mod serializers;
 mod value;
 
-use std::sync::OnceLock;
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
+pub use external::is_serializer_method;
 pub use serializers::Serialization;
 pub use value::{Fact, Kind, Origin, Value};
 
@@ -74,8 +76,23 @@ pub struct ProjectIndex<'a> {
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
     user_loaders: Vec<FuncId>,
-    /// What the project serializes (`serializers.rs`), computed the first time a rule asks.
-    serialized: OnceLock<Serialization>,
+    wrappers: FxHashMap<FuncId, ResponseWrapper>,
+    /// What each error handler handles: the `@errorhandler(...)` argument or the first argument
+    /// of `register_error_handler`, in the file it is written in (`TermId::UNKNOWN` for a bare
+    /// `@api.errorhandler`, which handles everything).
+    error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>>,
+    /// Project-wide results rules compute once and share between files (see [`Self::memo`]).
+    memos: Mutex<FxHashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// A function that puts (something made from) one of its parameters into a response:
+/// `def send_result(obj): return jsonify(prepare(obj))`. A call to it is a response too.
+#[derive(Debug, Default)]
+pub struct ResponseWrapper {
+    /// Its response calls whose value mentions a parameter.
+    pub sinks: Vec<TermId>,
+    /// Its calls to other functions of the project that pass a parameter on.
+    pub calls: Vec<TermId>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -95,14 +112,28 @@ impl<'a> ProjectIndex<'a> {
             relationships: Vec::new(),
             views: Vec::new(),
             user_loaders: Vec::new(),
-            serialized: OnceLock::new(),
+            wrappers: FxHashMap::default(),
+            error_handler_types: FxHashMap::default(),
+            memos: Mutex::new(FxHashMap::default()),
         };
         index.register();
-        let (flags, ancestors) = classify::classify_all(&index);
-        index.class_flags = flags;
-        index.ancestors = ancestors;
+        // A base can depend on another class's kind through a value (`db = MySQLAlchemy()`, then
+        // `class User(db.Model)` needs to know `MySQLAlchemy` is a `SQLAlchemy`), so classify
+        // again with what the previous round found until nothing changes (twice in practice).
+        for _ in 0..4 {
+            let (flags, ancestors) = classify::classify_all(&index);
+            let settled = flags == index.class_flags;
+            index.class_flags = flags;
+            index.ancestors = ancestors;
+            if settled {
+                break;
+            }
+        }
         index.relationships = index.resolve_relationships();
-        index.views = index.find_views();
+        let (views, error_handler_types) = index.find_views();
+        index.views = views;
+        index.error_handler_types = error_handler_types;
+        index.wrappers = index.find_wrappers();
         index
     }
 
@@ -143,6 +174,12 @@ impl<'a> ProjectIndex<'a> {
         self.files.get(file.index()).copied().flatten()
     }
 
+    /// How many files the run has (ids `0..file_count()`; a file that failed to parse has no
+    /// facts).
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     pub fn module(&self, name: &str) -> Option<FileId> {
         self.modules.get(name).copied()
     }
@@ -163,16 +200,11 @@ impl<'a> ProjectIndex<'a> {
         self.functions_by_qualname.get(qualname).copied()
     }
 
-    pub fn file_count(&self) -> usize {
-        self.files.len()
-    }
-
     /// What the project serializes: whether a serializer method, a schema for it, or a class or
-    /// function named for it serializes each model (see `serializers.rs`). Computed the first
-    /// time a rule asks.
-    pub fn serialization(&self) -> &Serialization {
-        self.serialized
-            .get_or_init(|| serializers::serialization(self))
+    /// function named for it serializes each model (see `serializers.rs`). Computed by the first
+    /// file that asks (see [`Self::memo`]).
+    pub fn serialization(&self) -> Arc<Serialization> {
+        self.memo("index.serialization", serializers::serialization)
     }
 
     /// The relationship attributes of the class itself (not inherited): those it declares and the
@@ -233,12 +265,38 @@ impl<'a> ProjectIndex<'a> {
         )
     }
 
+    /// A project-wide result a rule needs in every file's check (which schemas are ever dumped,
+    /// say), computed by the first file that asks and shared with the others. `key` names the
+    /// result (`"FC106.schema-usage"`); `compute` must depend only on the index, so that the
+    /// result is the same whichever file computes it.
+    pub fn memo<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        compute: impl FnOnce(&Self) -> T,
+    ) -> Arc<T> {
+        let mut memos = self.memos.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = memos.get(key) {
+            if let Ok(value) = Arc::clone(found).downcast::<T>() {
+                return value;
+            }
+        }
+        let value = Arc::new(compute(self));
+        memos.insert(key, value.clone());
+        value
+    }
+
     pub fn user_loaders(&self) -> &[FuncId] {
         &self.user_loaders
     }
 
     pub fn view(&self, id: FuncId) -> ViewInfo {
         self.views.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// What an error handler is registered for: each `@errorhandler(...)` argument or
+    /// `register_error_handler` first argument, as a term of the file it is written in.
+    pub fn error_handler_types(&self, id: FuncId) -> &[(FileId, TermId)] {
+        self.error_handler_types.get(&id).map_or(&[], Vec::as_slice)
     }
 
     /// A method of the class or of its nearest ancestor that defines it.
@@ -339,8 +397,53 @@ impl<'a> ProjectIndex<'a> {
         resolved
     }
 
-    fn find_views(&self) -> Vec<ViewInfo> {
+    pub fn wrapper(&self, function: FuncId) -> Option<&ResponseWrapper> {
+        self.wrappers.get(&function)
+    }
+
+    fn find_wrappers(&self) -> FxHashMap<FuncId, ResponseWrapper> {
+        let mut wrappers: FxHashMap<FuncId, ResponseWrapper> = FxHashMap::default();
+        for (file_index, facts) in self.files.iter().enumerate() {
+            let Some(facts) = facts else { continue };
+            let file = FileId(file_index as u32);
+            for sink in &facts.responses {
+                if let Some(local) = sink.function {
+                    if facts.terms.mentions_param(sink.value, 8) {
+                        wrappers
+                            .entry(self.function_id(file, local))
+                            .or_default()
+                            .sinks
+                            .push(sink.value);
+                    }
+                }
+            }
+        }
+        // Calls that pass a parameter on matter only inside functions that may wrap a response;
+        // which those are is known after the sinks, so a second look collects them.
+        for (file_index, facts) in self.files.iter().enumerate() {
+            let Some(facts) = facts else { continue };
+            let file = FileId(file_index as u32);
+            for call in &facts.calls {
+                if let Some(local) = call.function {
+                    if facts.terms.mentions_param(call.call, 8) {
+                        wrappers
+                            .entry(self.function_id(file, local))
+                            .or_default()
+                            .calls
+                            .push(call.call);
+                    }
+                }
+            }
+        }
+        wrappers.retain(|_, wrapper| !wrapper.sinks.is_empty() || !wrapper.calls.is_empty());
+        wrappers
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn find_views(&self) -> (Vec<ViewInfo>, FxHashMap<FuncId, Vec<(FileId, TermId)>>) {
         let mut views = vec![ViewInfo::default(); self.functions.len()];
+        let mut error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>> =
+            FxHashMap::default();
         let mut view_classes: Vec<ClassId> = (0..self.classes.len() as u32)
             .map(ClassId)
             .filter(|&id| self.flags(id).view)
@@ -349,6 +452,17 @@ impl<'a> ProjectIndex<'a> {
         for (file_index, facts) in self.files.iter().enumerate() {
             let Some(facts) = facts else { continue };
             let file = FileId(file_index as u32);
+            for &(handled, handler) in &facts.error_handlers {
+                for fact in evaluator.eval(file, handler).iter() {
+                    if let Kind::Function(function) | Kind::BoundMethod(function) = fact.kind {
+                        views[function.0 as usize].is_error_handler = true;
+                        error_handler_types
+                            .entry(function)
+                            .or_default()
+                            .push((file, handled));
+                    }
+                }
+            }
             for &rule in &facts.url_rules {
                 for fact in evaluator.eval(file, rule).iter() {
                     match &fact.kind {
@@ -395,13 +509,18 @@ impl<'a> ProjectIndex<'a> {
                 }
                 if matches!(decorator.name.as_str(), "errorhandler" | "app_errorhandler") {
                     view.is_error_handler = true;
+                    let handled = decorator.args.first().copied().unwrap_or(TermId::UNKNOWN);
+                    error_handler_types
+                        .entry(FuncId(index as u32))
+                        .or_default()
+                        .push((self.function_file(FuncId(index as u32)), handled));
                 }
                 if is_serializing_decorator(decorator) {
                     view.serialized_by_decorator = true;
                 }
             }
         }
-        views
+        (views, error_handler_types)
     }
 
     /// `method_decorators = [marshal_with(fields)]` (or `decorators = [...]`) on a view class or
@@ -488,9 +607,12 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
                     .iter()
                     .any(|&arg| mentions(terms, arg, names, budget))
         }
-        Term::Container(items) | Term::Union(items) => items
+        Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
             .any(|&item| mentions(terms, item, names, budget)),
+        Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
+            mentions(terms, *inner, names, budget)
+        }
         _ => false,
     }
 }

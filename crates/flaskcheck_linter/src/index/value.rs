@@ -84,17 +84,34 @@ pub enum Kind {
 pub struct Fact {
     pub kind: Kind,
     pub origin: Option<Origin>,
+    /// The literal dict key the value is stored under, if any (`{"room": room}`): code that
+    /// later pops that key takes the value out.
+    pub key: Option<Box<str>>,
 }
 
 impl Fact {
     pub fn new(kind: Kind) -> Self {
-        Self { kind, origin: None }
+        Self {
+            kind,
+            origin: None,
+            key: None,
+        }
     }
 
     pub fn at(kind: Kind, origin: Origin) -> Self {
         Self {
             kind,
             origin: Some(origin),
+            key: None,
+        }
+    }
+
+    /// The same value, stored under no key.
+    pub fn unkeyed(&self) -> Fact {
+        Fact {
+            kind: self.kind.clone(),
+            origin: self.origin,
+            key: None,
         }
     }
 
@@ -103,11 +120,12 @@ impl Fact {
         Fact {
             kind,
             origin: self.origin,
+            key: self.key.clone(),
         }
     }
 }
 
-/// Facts are kept in first-seen order, one per kind.
+/// Facts are kept in first-seen order, one per kind and key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Value {
     facts: Vec<Fact>,
@@ -138,7 +156,12 @@ impl Value {
     }
 
     pub fn push(&mut self, fact: Fact) {
-        if self.facts.len() < MAX_FACTS && !self.facts.iter().any(|f| f.kind == fact.kind) {
+        if self.facts.len() < MAX_FACTS
+            && !self
+                .facts
+                .iter()
+                .any(|f| f.kind == fact.kind && f.key == fact.key)
+        {
             self.facts.push(fact);
         }
     }

@@ -19,7 +19,7 @@ use flaskcheck_python::Ranged;
 
 use super::RuleChecks;
 use crate::analyze::term::CallTerm;
-use crate::analyze::{Checker, Node, Term, TermId};
+use crate::analyze::{Checker, Node, NodeKinds, Term, TermId};
 use crate::check::ProjectContext;
 use crate::index::{ClassId, Kind, Value};
 use crate::registry::Rule;
@@ -27,6 +27,9 @@ use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(record),
+    ast_kinds: NodeKinds::CALL
+        .with(NodeKinds::FOR)
+        .with(NodeKinds::FUNCTION_DEF),
     project: Some(check),
 };
 

@@ -6,15 +6,26 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod config_context;
+pub(crate) mod debug_enabled;
+pub(crate) mod exception_in_response;
+pub(crate) mod hardcoded_secret;
+pub(crate) mod insecure_database_transport;
 pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod mongo_unprojected_find;
+pub(crate) mod nosql_injection;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;
+mod sensitive;
+pub(crate) mod sensitive_data_logged;
+pub(crate) mod serializer_exposes_sensitive_field;
+pub(crate) mod sql_built_from_strings;
+pub(crate) mod unscoped_object_lookup;
 
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -23,12 +34,15 @@ pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_, '_, '_>);
 #[derive(Clone, Copy)]
 pub(crate) struct RuleChecks {
     pub ast: Option<AstCheck>,
+    /// The nodes `ast` is called with.
+    pub ast_kinds: NodeKinds,
     pub project: Option<ProjectCheck>,
 }
 
 impl RuleChecks {
     pub const NONE: RuleChecks = RuleChecks {
         ast: None,
+        ast_kinds: NodeKinds::NONE,
         project: None,
     };
 }

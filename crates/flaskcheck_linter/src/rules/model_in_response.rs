@@ -2,10 +2,12 @@
 
 use super::model_leak::{report, Shape};
 use super::RuleChecks;
+use crate::analyze::NodeKinds;
 use crate::check::ProjectContext;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: None,
+    ast_kinds: NodeKinds::NONE,
     project: Some(check),
 };
 

@@ -18,7 +18,7 @@ use flaskcheck_python::ast::{Expr, Number};
 use flaskcheck_python::Ranged;
 
 use super::RuleChecks;
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::mongo::projection_position;
 use crate::index::{Kind, Origin};
@@ -26,6 +26,7 @@ use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(mark_id_only_projections),
+    ast_kinds: NodeKinds::CALL,
     project: Some(check),
 };
 
@@ -79,7 +80,7 @@ fn excludes_only_id(projection: &Expr) -> bool {
 struct Leak {
     origin: Origin,
     id_only: bool,
-    responses: Vec<(flaskcheck_python::TextRange, &'static str)>,
+    responses: Vec<(flaskcheck_python::TextRange, String)>,
 }
 
 fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
@@ -99,11 +100,16 @@ fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
                 continue;
             }
             match leaks.iter_mut().find(|leak| leak.origin == origin) {
-                Some(leak) => leak.responses.push((response.range, response.via)),
+                Some(leak) => {
+                    let entry = (response.range, response.via.to_string());
+                    if !leak.responses.contains(&entry) {
+                        leak.responses.push(entry);
+                    }
+                }
                 None => leaks.push(Leak {
                     origin,
                     id_only,
-                    responses: vec![(response.range, response.via)],
+                    responses: vec![(response.range, response.via.to_string())],
                 }),
             }
         }
@@ -125,9 +131,12 @@ fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
         let related: Vec<_> = leak
             .responses
             .iter()
-            .map(|&(range, via)| {
+            .map(|(range, via)| {
                 ctx.related(
-                    Origin { file, range },
+                    Origin {
+                        file,
+                        range: *range,
+                    },
                     format!("the documents reach the response here, through {via}"),
                 )
             })

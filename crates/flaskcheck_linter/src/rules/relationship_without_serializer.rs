@@ -12,7 +12,7 @@ use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
 
 use super::RuleChecks;
-use crate::analyze::{Checker, Node, Term, TermId, Terms};
+use crate::analyze::{Checker, Node, NodeKinds, Term, TermId, Terms};
 use crate::check::ProjectContext;
 use crate::index::serializers::FIELD_DICT;
 use crate::index::{ClassId, Origin};
@@ -21,6 +21,11 @@ use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(record_field_dicts),
+    ast_kinds: NodeKinds::DICT
+        .with(NodeKinds::DICT_COMP)
+        .with(NodeKinds::CALL)
+        .with(NodeKinds::ASSIGN)
+        .with(NodeKinds::RETURN),
     project: Some(check),
 };
 

@@ -6,14 +6,15 @@
 //! the outer query projects stay silent.
 
 use flaskcheck_python::ast::{Expr, FStringPart, InterpolatedStringElement};
-use flaskcheck_python::{TextRange, TextSize};
+use flaskcheck_python::{Ranged, TextRange, TextSize};
 
 use super::RuleChecks;
-use crate::analyze::{Checker, Node};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
+    ast_kinds: NodeKinds::STRINGS,
     project: None,
 };
 
@@ -60,6 +61,11 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         return;
     }
     let source = checker.file.text();
+    // Most strings are not SQL: look for the keyword before building anything.
+    let raw = &source.as_bytes()[expr.range().start().to_usize()..expr.range().end().to_usize()];
+    if !contains_select(raw) {
+        return;
+    }
     let mut string = StringText::new();
     match expr {
         Expr::StringLiteral(literal) => {
@@ -101,6 +107,14 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     }
 }
 
+/// Whether `raw` contains `select` in any case, found with `memchr` on its first letter.
+fn contains_select(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(b's', b'S', raw).any(|at| {
+        raw.get(at + 1..at + 6)
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(b"elect"))
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token<'s> {
     Word(&'s str),
@@ -121,7 +135,11 @@ fn tokens(text: &str) -> Vec<(usize, Token<'_>)> {
     while i < bytes.len() {
         let b = bytes[i];
         match b {
-            b'\\' => i += 2,
+            // A backslash escape of the Python source: skip it and the character it escapes.
+            b'\\' => {
+                i += 1;
+                i += text[i..].chars().next().map_or(0, char::len_utf8);
+            }
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -321,5 +339,12 @@ mod tests {
         assert!(stars("SELECT a * b FROM t").is_empty());
         assert!(stars("SELECT '*' FROM t").is_empty());
         assert!(stars("-- SELECT * FROM t\nSELECT id FROM t").is_empty());
+    }
+
+    #[test]
+    fn escapes_before_non_ascii_text() {
+        // From the stdlib's test_utf8source.py: a backslash before a two-byte character.
+        assert!(stars("\\Пример SELECT id FROM t").is_empty());
+        assert_eq!(stars("\\П SELECT * FROM t").len(), 1);
     }
 }

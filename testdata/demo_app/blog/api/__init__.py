@@ -3,3 +3,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from . import posts, users  # noqa: E402,F401  (routes register themselves on bp)
+from . import search  # noqa: E402,F401

@@ -15,7 +15,7 @@ def list_posts():
 
 @bp.route("/posts/<int:post_id>")
 def get_post(post_id):
-    post = Post.query.get_or_404(post_id)
+    post = Post.query.get_or_404(post_id)  # expect: FC301
     return jsonify(post.to_dict())
 
 

@@ -12,3 +12,8 @@ def latest_order(customer):
 def customer_card(customer_id):
     customer = find_customer(customer_id)
     return {"id": customer.id}
+
+
+def customer_with_order_count(customer_id):
+    customer = Customer.query.get(customer_id)
+    return customer, customer.orders.count()

@@ -12,3 +12,10 @@ def posts_by(author_id):
 
 def titles():
     return [{"id": p.id, "title": p.title} for p in Post.query.all()]
+
+
+def post_cards():
+    cards = []
+    for post in Post.query.all():
+        cards.append({"post": post, "title": post.title})
+    return cards

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Author, Post
-from .queries import posts_by, recent_posts, titles
+from .queries import post_cards, posts_by, recent_posts, titles
 from .schemas import posts_schema
 
 bp = Blueprint("blog", __name__)
@@ -149,3 +149,29 @@ def first_post_title():
 def export_posts():
     # ok: not a view
     return Post.query.all()
+
+
+@bp.route("/posts/cards")
+def cards():
+    cards = post_cards()
+    for card in cards:
+        card["id"] = card.pop("post").id
+    # ok: every card's post was replaced by its id
+    return jsonify(cards)
+
+
+@bp.route("/posts/cards/raw")
+def cards_raw():
+    cards = post_cards()
+    for card in cards:
+        card.pop("title")
+    return jsonify(cards)  # expect: FC102
+
+
+@bp.route("/posts/cards/deleted")
+def cards_deleted():
+    cards = post_cards()
+    for card in cards:
+        del card["post"]
+    # ok: del removes the post from each card
+    return jsonify(cards)

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from .. import repository
 from ..models import Customer, VipCustomer
-from ..repository import find_customer, latest_order
+from ..repository import customer_with_order_count, find_customer, latest_order
 
 accounts = Blueprint("accounts", __name__)
 
@@ -86,3 +86,23 @@ def register():
 def register_echo():
     customer = Customer(email=request.form["email"])
     return jsonify(customer), 201  # expect: FC101
+
+
+@accounts.route("/<int:customer_id>/order-count")
+def order_count(customer_id):
+    customer, count = customer_with_order_count(customer_id)
+    # ok: only the count, unpacked from the helper's tuple
+    return jsonify(id=customer.id, orders=count)
+
+
+@accounts.route("/<int:customer_id>/with-count")
+def with_count(customer_id):
+    customer, count = customer_with_order_count(customer_id)
+    return jsonify(customer=customer, orders=count)  # expect: FC101
+
+
+@accounts.route("/<int:customer_id>/status-tuple")
+def status_tuple(customer_id):
+    customer, status = find_customer(customer_id), 200
+    # ok: the status half of a literal tuple
+    return jsonify(status=status)

@@ -1,0 +1,784 @@
+//! FC301 unscoped-object-lookup: rules/FC301.md.
+//!
+//! The file pass records, per function, the lookups that load one object by a key
+//! (`Model.query.get(id)`, `get_or_404`, `filter_by(id=...).first()`, `session.get(Model, id)`,
+//! `db.one_or_404(select(...).where(Model.id == id))`) unless the query itself is scoped to an
+//! owner, and whether the function checks ownership anywhere (a comparison or test involving the
+//! current user or an ownership attribute, a permission check call, `abort(403)`). The project
+//! pass reports lookups in views whose key comes from the URL or the request, of models that are
+//! owned (an ownership column or a foreign key to the user table), in functions without any
+//! ownership check or permission decorator.
+
+use flaskcheck_python::ast::{self as ast, Expr, Stmt};
+use flaskcheck_python::Ranged;
+
+use super::sensitive::words;
+use super::RuleChecks;
+use crate::analyze::facts::FunctionFacts;
+use crate::analyze::term::{Term, TermId};
+use crate::analyze::{Checker, Node, NodeKinds};
+use crate::check::ProjectContext;
+use crate::index::{ClassId, FuncId, Kind, ProjectIndex};
+use crate::registry::Rule;
+
+pub(crate) const CHECKS: RuleChecks = RuleChecks {
+    ast: Some(check),
+    ast_kinds: NodeKinds::CALL
+        .with(NodeKinds::COMPARE)
+        .with(NodeKinds::IF)
+        .with(NodeKinds::ASSERT)
+        .with(NodeKinds::RAISE)
+        .with(NodeKinds::RETURN),
+    project: Some(project),
+};
+
+/// Deferred notes: a lookup (terms: the call, then its keys), and ownership evidence in a
+/// function.
+const LOOKUP: &str = "lookup";
+const CHECKED: &str = "checked";
+
+/// Columns (and relationship names) that say whom a row belongs to.
+const OWNER_COLUMNS: &[&str] = &[
+    "user_id",
+    "owner_id",
+    "author_id",
+    "tenant_id",
+    "account_id",
+    "customer_id",
+    "org_id",
+    "organization_id",
+    "organisation_id",
+    "created_by",
+    "created_by_id",
+    "creator_id",
+    "member_id",
+    "workspace_id",
+    "team_id",
+];
+
+/// Attribute names whose comparison or filter scopes a lookup: the ownership columns, the
+/// relationships they back, and visibility flags (a filter on `published` makes the lookup one of
+/// public rows).
+const SCOPING_ATTRIBUTES: &[&str] = &[
+    "user",
+    "owner",
+    "author",
+    "tenant",
+    "account",
+    "customer",
+    "org",
+    "organization",
+    "organisation",
+    "creator",
+    "member",
+    "members",
+    "workspace",
+    "team",
+    "published",
+    "is_published",
+    "public",
+    "is_public",
+    "private",
+    "is_private",
+    "visibility",
+    "visible",
+    "is_visible",
+    "draft",
+    "is_draft",
+];
+
+/// Terminal query methods that load one row.
+const ONE: &[&str] = &[
+    "first",
+    "first_or_404",
+    "one",
+    "one_or_none",
+    "one_or_404",
+    "scalar",
+    "scalar_one",
+    "scalar_one_or_none",
+    "get_or_404",
+];
+
+/// Words of a decorator's name that mean it checks more than being logged in.
+const PERMISSION_WORDS: &[&str] = &[
+    "permission",
+    "permissions",
+    "perm",
+    "perms",
+    "role",
+    "roles",
+    "admin",
+    "superuser",
+    "moderator",
+    "moderators",
+    "staff",
+    "owner",
+    "ownership",
+    "access",
+    "authorize",
+    "authorized",
+    "authorization",
+    "policy",
+    "scope",
+    "scopes",
+    "group",
+    "groups",
+    "protect",
+    "can",
+    "acl",
+    "rbac",
+];
+
+/// Words of a function's name that make a call a permission check.
+const CHECK_WORDS: &[&str] = &[
+    "can",
+    "check",
+    "authorize",
+    "authorized",
+    "allowed",
+    "allow",
+    "ensure",
+    "require",
+    "requires",
+    "verify",
+    "permission",
+    "permissions",
+    "owns",
+    "owner",
+    "owned",
+    "may",
+    "permit",
+    "permitted",
+    "access",
+    "assert",
+    "has",
+    "is",
+];
+
+/// Exceptions whose raising is an authorization decision.
+const DENIALS: &[&str] = &[
+    "Forbidden",
+    "Unauthorized",
+    "PermissionDenied",
+    "AccessDenied",
+    "NotAuthorized",
+    "HTTPForbidden",
+    "AuthorizationError",
+];
+
+fn check(checker: &mut Checker<'_>, node: Node<'_>) {
+    match node {
+        Node::Expr(expr @ Expr::Call(call)) => {
+            if checker.current_function().is_none() {
+                return;
+            }
+            match &*call.func {
+                Expr::Attribute(attr) => {
+                    let method = attr.attr.id.as_str();
+                    if method == "get" || ONE.contains(&method) {
+                        lookup(checker, expr, call, Some(&attr.value), method);
+                        return;
+                    }
+                }
+                // A project helper: `first_or_404(db.select(Post).where(Post.id == post_id))`.
+                Expr::Name(name)
+                    if ONE.contains(&name.id.as_str()) && name.id.as_str() != "get_or_404" =>
+                {
+                    lookup(checker, expr, call, None, name.id.as_str());
+                    return;
+                }
+                _ => {}
+            }
+            if is_permission_check(call) {
+                mark_checked(checker);
+            }
+        }
+        Node::Expr(Expr::Compare(compare)) => {
+            if checker.current_function().is_none() {
+                return;
+            }
+            let scoping = std::iter::once(&*compare.left)
+                .chain(compare.comparators.iter())
+                .any(|operand| is_current_user(operand) || names_scoping_attribute(operand));
+            if scoping {
+                mark_checked(checker);
+            }
+        }
+        Node::Stmt(
+            Stmt::If(ast::StmtIf { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }),
+        ) if checker.current_function().is_some() && mentions_current_user(test) => {
+            mark_checked(checker);
+        }
+        Node::Stmt(Stmt::Raise(raise)) => {
+            let Some(exc) = &raise.exc else { return };
+            let name = match &**exc {
+                Expr::Call(call) => callee_last(&call.func),
+                other => callee_last(other),
+            };
+            if name.is_some_and(|name| DENIALS.contains(&name)) {
+                mark_checked(checker);
+            }
+        }
+        Node::Stmt(Stmt::Return(ret)) => {
+            // `return jsonify(error="forbidden"), 403`
+            if let Some(Expr::Tuple(tuple)) = ret.value.as_deref() {
+                if tuple.elts.iter().skip(1).any(is_denial_status) {
+                    mark_checked(checker);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mark_checked(checker: &mut Checker<'_>) {
+    let function = checker.current_function();
+    let already = checker.facts.deferred.iter().rev().take(8).any(|record| {
+        record.rule == Rule::UnscopedObjectLookup
+            && record.function == function
+            && &*record.note == CHECKED
+    });
+    if !already {
+        checker.defer(
+            Rule::UnscopedObjectLookup,
+            flaskcheck_python::TextRange::default(),
+            Vec::new(),
+            CHECKED,
+        );
+    }
+}
+
+fn callee_last(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => Some(attr.attr.id.as_str()),
+        _ => None,
+    }
+}
+
+/// `401` or `403`.
+fn is_denial_status(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::NumberLiteral(ast::ExprNumberLiteral { value: ast::Number::Int(int), .. })
+            if matches!(int.as_u16(), Some(401 | 403))
+    )
+}
+
+/// The current user: `current_user` (Flask-Login), `g.user`, `get_jwt_identity()`,
+/// `session["user_id"]`, and attributes of these (`current_user.id`).
+fn is_current_user(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(name) => matches!(
+            name.id.as_str(),
+            "current_user" | "current_identity" | "current_account" | "current_member"
+        ),
+        Expr::Attribute(attr) => {
+            if attr.attr.id.as_str() == "current_user" {
+                return true;
+            }
+            if let Expr::Name(receiver) = &*attr.value {
+                if receiver.id.as_str() == "g"
+                    && matches!(
+                        attr.attr.id.as_str(),
+                        "user"
+                            | "identity"
+                            | "account"
+                            | "member"
+                            | "tenant"
+                            | "org"
+                            | "organization"
+                            | "user_id"
+                            | "current_user_id"
+                    )
+                {
+                    return true;
+                }
+            }
+            is_current_user(&attr.value)
+        }
+        Expr::Call(call) => {
+            if let Some(name) = callee_last(&call.func) {
+                if matches!(
+                    name,
+                    "get_jwt_identity" | "get_current_user" | "current_user_id" | "get_jwt"
+                ) {
+                    return true;
+                }
+                // `session.get("user_id")`
+                if name == "get" {
+                    if let Expr::Attribute(attr) = &*call.func {
+                        return is_session(&attr.value)
+                            && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
+                    }
+                }
+            }
+            false
+        }
+        Expr::Subscript(subscript) => {
+            is_session(&subscript.value)
+                && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
+                || is_current_user(&subscript.value)
+        }
+        _ => false,
+    }
+}
+
+fn is_session(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(name) if name.id.as_str() == "session")
+}
+
+/// Whether the current user appears anywhere in `expr`.
+fn mentions_current_user(expr: &Expr) -> bool {
+    let mut found = false;
+    visit_expr(expr, &mut |expr| found |= is_current_user(expr));
+    found
+}
+
+/// `post.owner_id`, `Post.user`, `post.published`: an attribute that scopes by owner or
+/// visibility.
+fn names_scoping_attribute(expr: &Expr) -> bool {
+    let mut found = false;
+    visit_expr(expr, &mut |expr| {
+        if let Expr::Attribute(attr) = expr {
+            let name = attr.attr.id.as_str();
+            found |= OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
+        }
+    });
+    found
+}
+
+/// Calls `f` on `expr` and every expression inside it.
+fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
+    struct Walk<'f>(&'f mut dyn FnMut(&Expr));
+    impl<'a> Visitor<'a> for Walk<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.0)(expr);
+            walk_expr(self, expr);
+        }
+    }
+    Walk(f).visit_expr(expr);
+}
+
+/// `abort(403)`, `current_user.can(...)`, `check_owner(post)`, `ensure_can_edit(post, user)`,
+/// `authorize(current_user, post)`, `post.is_owned_by(current_user)`.
+fn is_permission_check(call: &ast::ExprCall) -> bool {
+    let Some(name) = callee_last(&call.func) else {
+        return false;
+    };
+    if name == "abort" {
+        return call.arguments.args.first().is_some_and(is_denial_status);
+    }
+    // A method of the current user (`current_user.can(...)`, `current_user.owns(post)`).
+    if let Expr::Attribute(attr) = &*call.func {
+        if is_current_user(&attr.value) {
+            return words(name)
+                .iter()
+                .any(|w| CHECK_WORDS.contains(&w.as_str()));
+        }
+    }
+    // A function whose name says it authorizes (`authorize(post)`, `check_permission(...)`).
+    if ["authoriz", "ermission", "permit", "owns", "owner", "owned"]
+        .iter()
+        .any(|word| name.contains(word))
+    {
+        return true;
+    }
+    // A check given the current user (`can_edit(current_user, post)`).
+    call.arguments
+        .args
+        .iter()
+        .chain(call.arguments.keywords.iter().map(|k| &k.value))
+        .any(is_current_user)
+        && words(name)
+            .iter()
+            .any(|w| CHECK_WORDS.contains(&w.as_str()))
+}
+
+/// A lookup call: records its keys unless the query is scoped.
+fn lookup(
+    checker: &mut Checker<'_>,
+    expr: &Expr,
+    call: &ast::ExprCall,
+    receiver: Option<&Expr>,
+    method: &str,
+) {
+    let mut keys: Vec<&Expr> = Vec::new();
+    let mut scoped = false;
+    let mut queryish = false;
+    if let (Some(receiver), "get" | "get_or_404") = (receiver, method) {
+        // `Model.query.get(id)`, `db.session.get(Model, id)`, `db.get_or_404(Model, id)`: the last
+        // positional argument is the key. `dict.get` is ruled out by the project pass, which
+        // requires a model instance to come out.
+        let text = checker.source(receiver.range());
+        queryish = text.ends_with("query")
+            || text.ends_with("session")
+            || text.ends_with("db")
+            || method == "get_or_404";
+        if !queryish {
+            return;
+        }
+        match call.arguments.args.last() {
+            Some(key) if call.arguments.args.len() <= 2 => keys.push(key),
+            _ => return,
+        }
+    }
+    // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
+    // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
+    let mut pending: Vec<&Expr> = receiver.into_iter().collect();
+    pending.extend(call.arguments.args.iter());
+    while let Some(expr) = pending.pop() {
+        match expr {
+            Expr::Call(inner) => {
+                let Expr::Attribute(inner_attr) = &*inner.func else {
+                    pending.extend(inner.arguments.args.iter());
+                    continue;
+                };
+                match inner_attr.attr.id.as_str() {
+                    "filter_by" => {
+                        queryish = true;
+                        for keyword in &inner.arguments.keywords {
+                            let Some(name) = &keyword.arg else { continue };
+                            let name = name.as_str();
+                            if OWNER_COLUMNS.contains(&name)
+                                || SCOPING_ATTRIBUTES.contains(&name)
+                                || mentions_current_user(&keyword.value)
+                            {
+                                scoped = true;
+                            } else if is_key_name(name) {
+                                keys.push(&keyword.value);
+                            }
+                        }
+                    }
+                    "filter" | "where" => {
+                        queryish = true;
+                        for arg in &inner.arguments.args {
+                            if names_scoping_attribute(arg) || mentions_current_user(arg) {
+                                scoped = true;
+                            }
+                            key_comparisons(arg, &mut keys);
+                        }
+                    }
+                    "with_parent" => scoped = true,
+                    "execute" | "scalars" | "scalar" => {
+                        pending.extend(inner.arguments.args.iter());
+                    }
+                    _ => {}
+                }
+                pending.push(&inner_attr.value);
+            }
+            Expr::Attribute(inner) => {
+                // `current_user.orders.filter_by(id=...)`: through the owner's relationship.
+                if is_current_user(expr) {
+                    scoped = true;
+                }
+                pending.push(&inner.value);
+            }
+            Expr::Name(_) if is_current_user(expr) => scoped = true,
+            _ => {}
+        }
+    }
+    if scoped || !queryish || keys.is_empty() {
+        return;
+    }
+    let mut terms = vec![checker.term(expr)];
+    for key in keys {
+        let term = checker.term(key);
+        if term.is_interesting() {
+            terms.push(term);
+        }
+    }
+    if terms.len() > 1 && terms[0].is_interesting() {
+        checker.defer(Rule::UnscopedObjectLookup, call.range(), terms, LOOKUP);
+    }
+}
+
+/// `id`, `uuid`, `slug`, `post_id`, `public_id`: the name of a key column.
+fn is_key_name(name: &str) -> bool {
+    matches!(
+        name,
+        "id" | "pk" | "uuid" | "guid" | "slug" | "key" | "code" | "number"
+    ) || name.ends_with("_id")
+        || name.ends_with("_uuid")
+}
+
+/// The values compared with key columns in a `filter`/`where` condition:
+/// `Post.id == post_id`, `and_(Post.id == post_id, ...)`.
+fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
+    match condition {
+        Expr::Compare(compare)
+            if compare.ops.len() == 1 && matches!(compare.ops[0], ast::CmpOp::Eq) =>
+        {
+            let right = &compare.comparators[0];
+            match (&*compare.left, right) {
+                (Expr::Attribute(column), value) | (value, Expr::Attribute(column))
+                    if is_key_name(column.attr.id.as_str())
+                        && !matches!(value, Expr::Attribute(a) if is_key_name(a.attr.id.as_str())) =>
+                {
+                    keys.push(value);
+                }
+                _ => {}
+            }
+        }
+        Expr::Call(call) if matches!(callee_last(&call.func), Some("and_")) => {
+            for arg in &call.arguments.args {
+                key_comparisons(arg, keys);
+            }
+        }
+        Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => {
+            for value in &boolop.values {
+                key_comparisons(value, keys);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
+    let file = ctx.file_id();
+    let index = ctx.index;
+    let facts = &ctx.analysis.facts;
+    let user_tables = user_tables(ctx);
+    for record in &facts.deferred {
+        if record.rule != Rule::UnscopedObjectLookup || &*record.note != LOOKUP {
+            continue;
+        }
+        let Some(local) = record.function else {
+            continue;
+        };
+        let function = index.function_id(file, local);
+        let view = index.view(function);
+        if !view.is_route {
+            continue;
+        }
+        let checked = facts.deferred.iter().any(|other| {
+            other.rule == Rule::UnscopedObjectLookup
+                && other.function == Some(local)
+                && &*other.note == CHECKED
+        });
+        if checked || has_permission_decorator(index, function) {
+            continue;
+        }
+        let Some((&call, keys)) = record.terms.split_first() else {
+            continue;
+        };
+        let loaded = ctx.evaluator.eval(file, call);
+        let Some(model) = loaded.iter().find_map(|fact| match fact.kind {
+            Kind::Instance(class) if index.is_model(class) => Some(class),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(owner) = ownership(index, model, &user_tables) else {
+            continue;
+        };
+        let function_facts = index.function(function);
+        let Some(source) = keys
+            .iter()
+            .find_map(|&key| key_source(ctx, function_facts, key, 4))
+        else {
+            continue;
+        };
+        let model_name = &index.class(model).name;
+        ctx.report(
+            record.range,
+            format!(
+                "`{model_name}` (owned through `{owner}`) is loaded by {source}, and nothing in `{}` checks that it belongs to the current user",
+                function_facts.name
+            ),
+        )
+        .help = Some(format!(
+            "scope the query to the owner (`filter_by(id=..., {owner}=current_user.id)`) or compare `{}.{owner}` with the current user and `abort(403)`",
+            model_name.to_lowercase()
+        ));
+    }
+}
+
+/// Where a key comes from, when the client chose it: a route parameter or request data. Looks
+/// through conversions (`int(post_id)`, `UUID(key)`).
+fn key_source(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    function: &FunctionFacts,
+    key: TermId,
+    budget: u32,
+) -> Option<String> {
+    if budget == 0 {
+        return None;
+    }
+    let file = ctx.file_id();
+    let value = ctx.evaluator.eval(file, key);
+    for fact in value.iter() {
+        match &fact.kind {
+            Kind::Param(position) => {
+                if let Some(name) = function.params.get(*position as usize) {
+                    return Some(format!("the URL parameter `{name}`"));
+                }
+            }
+            Kind::RequestData(source) => return Some(format!("`{source}`")),
+            _ => {}
+        }
+    }
+    let terms = &ctx.analysis.facts.terms;
+    if let Term::Call(call) = terms.get(key) {
+        let converts = match terms.get(call.callee) {
+            Term::Global(symbol) => matches!(
+                symbol.rsplit('.').next(),
+                Some("int" | "str" | "UUID" | "ObjectId" | "uuid" | "escape" | "strip")
+            ),
+            Term::Attr(_, name) => matches!(name.as_str(), "strip" | "lower" | "upper"),
+            _ => false,
+        };
+        if converts {
+            let first = call.args.first().copied();
+            let inner = match (first, terms.get(call.callee)) {
+                (_, Term::Attr(receiver, _)) => Some(*receiver),
+                (Some(first), _) => Some(first),
+                _ => None,
+            };
+            if let Some(inner) = inner {
+                return key_source(ctx, function, inner, budget - 1);
+            }
+        }
+    }
+    None
+}
+
+/// Tables of the user model: what the project's user loaders return, and the usual names.
+fn user_tables(ctx: &mut ProjectContext<'_, '_, '_>) -> Vec<String> {
+    let mut tables: Vec<String> = [
+        "user",
+        "users",
+        "ab_user",
+        "auth_user",
+        "account",
+        "accounts",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let index = ctx.index;
+    for &loader in index.user_loaders() {
+        for fact in ctx.evaluator.summary_of(loader).iter() {
+            if let Kind::Instance(class) = fact.kind {
+                tables.push(table_name(index, class));
+                tables.push(index.class(class).name.to_string());
+            }
+        }
+    }
+    tables
+}
+
+/// A model's table: `__tablename__`, or Flask-SQLAlchemy's default (the class name in
+/// snake_case).
+fn table_name(index: &ProjectIndex<'_>, class: ClassId) -> String {
+    if let Some(name) = index
+        .lineage(class)
+        .find_map(|id| index.class(id).tablename.as_deref())
+    {
+        return name.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in index.class(class).name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The column that says whom a model's rows belong to, if any: an ownership column, or a foreign
+/// key to the user table. The user model itself is not "owned".
+fn ownership(index: &ProjectIndex<'_>, model: ClassId, user_tables: &[String]) -> Option<String> {
+    let own_table = table_name(index, model);
+    if user_tables
+        .iter()
+        .any(|t| *t == own_table || *t == *index.class(model).name)
+    {
+        return None;
+    }
+    for (_, column) in index.columns(model) {
+        let name = column.name.as_str();
+        if OWNER_COLUMNS.contains(&name) {
+            return Some(name.to_string());
+        }
+        if let Some(target) = &column.foreign_key {
+            let table = target.split('.').next().unwrap_or(target);
+            if user_tables.iter().any(|t| t.eq_ignore_ascii_case(table)) {
+                return Some(name.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// A decorator on the view (or on its class through `decorators`/`method_decorators`) that checks
+/// permissions, roles or ownership, not just login.
+fn has_permission_decorator(index: &ProjectIndex<'_>, function: FuncId) -> bool {
+    let facts = index.function(function);
+    let named = |name: &str| {
+        words(name)
+            .iter()
+            .any(|w| PERMISSION_WORDS.contains(&w.as_str()))
+    };
+    let file = index.function_file(function);
+    let function_terms = index.facts(file).map(|f| &f.terms);
+    let decorated = facts.decorators.iter().any(|decorator| {
+        named(&decorator.name)
+            || function_terms.is_some_and(|terms| {
+                decorator
+                    .args
+                    .iter()
+                    .any(|&arg| mentions_named(terms, arg, &named, 4))
+            })
+    });
+    if decorated {
+        return true;
+    }
+    let Some(class) = facts.class else {
+        return false;
+    };
+    let class = index.class_id(file, class);
+    index.lineage(class).any(|id| {
+        let class_file = index.class_file(id);
+        let Some(class_facts) = index.facts(class_file) else {
+            return false;
+        };
+        index.class(id).attributes.iter().any(|(name, term, _)| {
+            matches!(name.as_str(), "decorators" | "method_decorators")
+                && mentions_named(&class_facts.terms, *term, &named, 6)
+        })
+    })
+}
+
+fn mentions_named(
+    terms: &crate::analyze::Terms,
+    term: TermId,
+    named: &dyn Fn(&str) -> bool,
+    budget: u32,
+) -> bool {
+    if budget == 0 {
+        return false;
+    }
+    match terms.get(term) {
+        Term::Global(symbol) => named(symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Attr(inner, name) => named(name) || mentions_named(terms, *inner, named, budget - 1),
+        // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
+        Term::Call(call) => {
+            mentions_named(terms, call.callee, named, budget - 1)
+                || call
+                    .args
+                    .iter()
+                    .any(|&arg| mentions_named(terms, arg, named, budget - 1))
+        }
+        Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
+            .iter()
+            .any(|&item| mentions_named(terms, item, named, budget - 1)),
+        Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
+            mentions_named(terms, *inner, named, budget - 1)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,3 @@
+from flask_pymongo import PyMongo
+
+mongo = PyMongo()

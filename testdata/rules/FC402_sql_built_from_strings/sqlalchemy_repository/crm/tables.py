@@ -1,0 +1,2 @@
+AUDIT_TABLE = "crm_audit"
+CUSTOMER_COLUMNS = "id, name, email"

@@ -1,0 +1,3 @@
+class Settings:
+    DEBUG = True  # expect: FC503
+    PER_PAGE = 20

@@ -1,0 +1,2 @@
+FEATURE_COMMENTS = True
+DEBUG = True  # expect: FC503

@@ -1,0 +1,2 @@
+class StagingSettings:
+    DEBUG: bool = True  # expect: FC503
