@@ -13,7 +13,7 @@
 //!   (`{"id": u.id, "name": u.name}` in a `get_vars()` method, a helper or a loop;
 //!   `d[opt.key] = opt.value`; `return self.key, self.value`),
 //!   recorded by FC105's `ast` check;
-//! - a module-level function or binding named for it: `serialize_user`, `user_to_dict`,
+//! - a module-level function, a method or a binding named for it: `serialize_user`, `user_to_dict`,
 //!   `dump_user`, `user_schema`, `user_fields` (Flask-RESTful `marshal`), `user_model =
 //!   api.model(...)` (Flask-RESTX).
 
@@ -207,7 +207,9 @@ fn serialized_models(index: &ProjectIndex<'_>, migrations: &[bool]) -> (Vec<bool
             }
         };
         for function in &facts.functions {
-            if function.class.is_some() || function.parent.is_some() {
+            // Module-level functions, and methods of other classes (`TimetableSerializer.
+            // serialize_timetable_entry(self, entry)`).
+            if function.parent.is_some() {
                 continue;
             }
             let name = function.name.as_str();
@@ -271,7 +273,8 @@ fn has_serializer_method(index: &ProjectIndex<'_>, class: ClassId) -> bool {
 /// Marks the classes whose instances something builds a dict of chosen fields from (recorded by
 /// FC105's `ast` check: `{"id": user.id, "name": user.name}`, `d[opt.key] = opt.value`). When the
 /// object's class is not known (a parameter, a wrapper's `self._row`), the attribute names picked
-/// tell it: the one model that has all of them as columns or relationships.
+/// tell it: the one model that has all of them as columns, relationships or properties (or the
+/// models sharing the base that declares them).
 fn mark_field_dicts(
     index: &ProjectIndex<'_>,
     evaluator: &mut Evaluator<'_, '_>,
@@ -292,11 +295,32 @@ fn mark_field_dicts(
                     .iter()
                     .map(|relationship| &*relationship.name)
             }))
+            .chain(index.lineage(id).flat_map(|class| {
+                index
+                    .class(class)
+                    .methods
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+            }))
             .collect();
         names.sort_unstable();
         names.dedup();
         for name in names {
             models_by_attribute.entry(name).or_default().push(id);
+        }
+    }
+    // Relationship attributes by name, with their targets (`session_types` → `SessionType`).
+    let mut targets_by_relationship: FxHashMap<&str, Vec<ClassId>> = FxHashMap::default();
+    for id in (0..index.class_count() as u32).map(ClassId) {
+        for relationship in index.relationships_of(id) {
+            if let Some(target) = relationship.target {
+                let targets = targets_by_relationship
+                    .entry(&relationship.name)
+                    .or_default();
+                if !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
         }
     }
     for (file_index, &migration) in migrations.iter().enumerate() {
@@ -328,6 +352,26 @@ fn mark_field_dicts(
             if typed {
                 continue;
             }
+            // An element (or the value) of a relationship attribute whose name only one target
+            // answers to: `for t in event.session_types`.
+            let related = deferred.terms.iter().find_map(|&term| {
+                let relationship = relationship_read(&facts.terms, term)?;
+                match targets_by_relationship.get(relationship)?.as_slice() {
+                    [target] => Some(*target),
+                    _ => None,
+                }
+            });
+            if let Some(target) = related {
+                let has_all = names.split(',').all(|name| {
+                    models_by_attribute
+                        .get(name)
+                        .is_some_and(|models| models.contains(&target))
+                });
+                if has_all {
+                    out[target.0 as usize] = true;
+                    continue;
+                }
+            }
             let mut candidates: Option<Vec<ClassId>> = None;
             for name in names.split(',') {
                 let having = models_by_attribute.get(name).map_or(&[][..], Vec::as_slice);
@@ -339,17 +383,46 @@ fn mark_field_dicts(
                         .collect(),
                 });
             }
-            // One model, or a model and its subclasses (which inherit its columns).
+            // One model; or models that share a project base declaring the fields (a model and
+            // its subclasses, or the concrete models of one abstract base): each of them.
             let candidates = candidates.unwrap_or_default();
-            let root = candidates.iter().copied().find(|&root| {
-                candidates
-                    .iter()
-                    .all(|&other| index.lineage(other).any(|ancestor| ancestor == root))
-            });
-            if let Some(root) = root {
-                out[root.0 as usize] = true;
+            let Some(&first) = candidates.first() else {
+                continue;
+            };
+            let shared_base = candidates.len() == 1
+                || index.lineage(first).any(|base| {
+                    candidates
+                        .iter()
+                        .all(|&other| index.lineage(other).any(|ancestor| ancestor == base))
+                });
+            if shared_base {
+                for candidate in candidates {
+                    out[candidate.0 as usize] = true;
+                }
             }
         }
+    }
+}
+
+/// The relationship attribute a term reads: `x.rel` or an element of it.
+fn relationship_read(terms: &Terms, term: TermId) -> Option<&str> {
+    match terms.get(term) {
+        Term::Element(inner) => match terms.get(*inner) {
+            Term::Attr(_, name) => Some(name.as_str()),
+            // `g.realm.tags`: attributes of a global fold into its symbol
+            Term::Global(symbol) => symbol.rsplit_once('.').map(|(_, name)| name),
+            Term::Call(call) => match terms.get(call.callee) {
+                // `event.session_types.all()`, `.filter(...)`
+                Term::Attr(receiver, _) => match terms.get(*receiver) {
+                    Term::Attr(_, name) => Some(name.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        },
+        Term::Attr(_, name) => Some(name.as_str()),
+        _ => None,
     }
 }
 
