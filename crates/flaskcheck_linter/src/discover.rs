@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
+use crate::glob::{FilePattern, FilePatternSet};
+use crate::paths;
+
 /// Folders that hold installed or generated code, never the project's own.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".venv",
@@ -20,12 +23,16 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     "site-packages",
 ];
 
-/// Compiled exclusion globs. A pattern matches a file or folder by its name (`migrations`), by its
-/// path as walked (`app/legacy/*`), or by its path relative to the linted root.
+/// Compiled exclusion globs. A command-line pattern matches a file or folder by its name
+/// (`migrations`), by its path as walked (`app/legacy/*`), or by its path relative to the linted
+/// root. A configuration pattern ([`ExcludeSet::with_anchored`]) matches a name, or, when it holds
+/// a `/`, a path relative to the configuration file's folder.
 #[derive(Debug, Clone)]
 pub struct ExcludeSet {
     globs: GlobSet,
     patterns: Vec<String>,
+    anchored: Option<FilePatternSet>,
+    cwd: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +66,21 @@ impl ExcludeSet {
         Ok(Self {
             globs,
             patterns: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
+            anchored: None,
+            cwd: std::env::current_dir().unwrap_or_default(),
         })
+    }
+
+    /// Adds patterns relative to their own base folders (from configuration files).
+    pub fn with_anchored(mut self, patterns: &[FilePattern]) -> Result<Self, DiscoverError> {
+        let set = FilePatternSet::new(patterns).map_err(|err| DiscoverError::BadGlob {
+            pattern: err.pattern,
+            message: err.message,
+        })?;
+        self.patterns
+            .extend(patterns.iter().map(|p| p.pattern.clone()));
+        self.anchored = (!set.is_empty()).then_some(set);
+        Ok(self)
     }
 
     pub fn patterns(&self) -> &[String] {
@@ -67,6 +88,11 @@ impl ExcludeSet {
     }
 
     pub fn is_excluded(&self, path: &Path, root: &Path) -> bool {
+        if let Some(anchored) = &self.anchored {
+            if anchored.is_match(&paths::absolute(path, &self.cwd)) {
+                return true;
+            }
+        }
         if self.globs.is_empty() {
             return false;
         }
