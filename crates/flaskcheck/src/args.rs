@@ -125,6 +125,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "GLOB")]
     pub extend_exclude: Vec<String>,
 
+    /// Apply the exclusions to files named on the command line too (for pre-commit hooks and
+    /// editors, which pass files one by one).
+    #[arg(long)]
+    pub force_exclude: bool,
+
     /// `GLOB:CODES` to disable rules for matching files (repeatable), replacing the
     /// configuration's `per-file-ignores`.
     #[arg(long, value_name = "GLOB:CODES", value_parser = parse_per_file_ignore)]

@@ -101,6 +101,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         per_file_ignores: args.per_file_ignores.clone(),
         fail_on: args.fail_on.map(Into::into),
         report_unused_suppressions: args.report_unused_suppressions,
+        force_exclude: args.force_exclude,
     };
     let settings = Settings::resolve(config.as_ref(), &overrides, &cwd)?;
     // Read the baseline before the work, so that a bad one fails fast.

@@ -224,14 +224,48 @@ fn exclude_replaces_the_defaults_and_extend_exclude_adds_relative_to_the_config_
 }
 
 #[test]
+fn force_exclude_applies_exclusions_to_files_named_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.flaskcheck]\nextend-exclude = [\"migrations\"]\n",
+    );
+    write(root, "migrations/versions/0001.py", BROKEN);
+    write(root, "app/views.py", BROKEN);
+    let named = ["migrations/versions/0001.py", "app/views.py"];
+    // Named files are linted whatever the exclusions...
+    let (found, _) = findings(flaskcheck().current_dir(root).args(named));
+    assert_eq!(found.len(), 2);
+    // ...unless --force-exclude (or `force-exclude = true`) says otherwise.
+    let (found, _) = findings(
+        flaskcheck()
+            .current_dir(root)
+            .arg("--force-exclude")
+            .args(named),
+    );
+    assert_eq!(found, ["app/views.py:1:7: FC000"]);
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.flaskcheck]\nextend-exclude = [\"migrations\"]\nforce-exclude = true\n",
+    );
+    let (found, _) = findings(flaskcheck().current_dir(root).args(named));
+    assert_eq!(found, ["app/views.py:1:7: FC000"]);
+}
+
+#[test]
 fn per_file_ignores_from_the_file_and_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
         root,
         "flaskcheck.toml",
-        "report-unused-suppressions = true\n\n[per-file-ignores]\n\"tests/*.py\" = [\"FC000\"]\n\"conftest.py\" = [\"FC001\"]\n",
+        "report-unused-suppressions = true\n\n[per-file-ignores]\n\"tests/*.py\" = [\"FC000\"]\n\"conftest.py\" = [\"FC001\"]\n\"app/legacy\" = [\"FC000\"]\n",
     );
+    // A folder's pattern covers what is inside it.
+    write(root, "app/legacy/sub/old.py", BROKEN);
     write(root, "tests/test_broken.py", BROKEN);
     write(root, "app/tests/test_broken.py", BROKEN);
     write(root, "tests/conftest.py", STALE);
@@ -252,7 +286,13 @@ fn per_file_ignores_from_the_file_and_the_command_line() {
         "*.py:FC001",
         "..",
     ]));
-    assert_eq!(found, ["../tests/test_broken.py:1:7: FC000"]);
+    assert_eq!(
+        found,
+        [
+            "../app/legacy/sub/old.py:1:7: FC000",
+            "../tests/test_broken.py:1:7: FC000"
+        ]
+    );
     flaskcheck()
         .current_dir(root)
         .args(["--per-file-ignores", "tests/*.py", "."])

@@ -33,6 +33,8 @@ pub struct ExcludeSet {
     patterns: Vec<String>,
     anchored: Option<FilePatternSet>,
     cwd: PathBuf,
+    /// Apply the patterns to paths named on the command line too (`--force-exclude`).
+    force: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,7 @@ impl ExcludeSet {
             patterns: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
             anchored: None,
             cwd: std::env::current_dir().unwrap_or_default(),
+            force: false,
         })
     }
 
@@ -81,6 +84,34 @@ impl ExcludeSet {
             .extend(patterns.iter().map(|p| p.pattern.clone()));
         self.anchored = (!set.is_empty()).then_some(set);
         Ok(self)
+    }
+
+    /// Excludes paths named on the command line too, as pre-commit hooks want: they pass every
+    /// changed file, excluded or not.
+    #[must_use]
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Whether a path named on the command line is excluded: it, or a folder it is in (below the
+    /// current folder), matches. Always `false` unless [`ExcludeSet::with_force`].
+    pub fn excludes_named(&self, path: &Path) -> bool {
+        if !self.force {
+            return false;
+        }
+        let relative = if path.is_absolute() {
+            match path.strip_prefix(&self.cwd) {
+                Ok(relative) => relative,
+                Err(_) => return self.is_excluded(path, Path::new("")),
+            }
+        } else {
+            path
+        };
+        relative
+            .ancestors()
+            .filter(|ancestor| !ancestor.as_os_str().is_empty() && ancestor.file_name().is_some())
+            .any(|ancestor| self.is_excluded(ancestor, Path::new("")))
     }
 
     pub fn patterns(&self) -> &[String] {
@@ -130,6 +161,9 @@ pub fn discover(
             return Err(DiscoverError::Missing(root.clone()));
         };
         let is_dir = metadata.is_dir() || (metadata.is_symlink() && root.is_dir());
+        if exclude.excludes_named(root) {
+            continue;
+        }
         if !is_dir {
             found.files.push(root.clone());
             continue;
@@ -281,6 +315,18 @@ mod tests {
         let exclude = ExcludeSet::new(DEFAULT_EXCLUDES).unwrap();
         let found = discover(std::slice::from_ref(&script), &exclude, 1).unwrap();
         assert_eq!(found.files, [script]);
+    }
+
+    #[test]
+    fn force_exclude_applies_to_named_paths_and_their_folders() {
+        let exclude = ExcludeSet::new(DEFAULT_EXCLUDES).unwrap();
+        assert!(!exclude.excludes_named(Path::new("venv/manage.py")));
+        let exclude = exclude.with_force(true);
+        assert!(exclude.excludes_named(Path::new("venv/manage.py")));
+        assert!(exclude.excludes_named(Path::new("src/build")));
+        let exclude = ExcludeSet::new(&["tmp*"]).unwrap().with_force(true);
+        assert!(!exclude.excludes_named(Path::new("app/views.py")));
+        assert!(exclude.excludes_named(Path::new("app/tmp1/views.py")));
     }
 
     #[test]

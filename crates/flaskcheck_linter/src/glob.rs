@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher};
 
 use crate::paths;
 
@@ -51,81 +51,78 @@ impl FilePattern {
     }
 }
 
-/// Compiled [`FilePattern`]s. `matches` answers for a path made absolute (and normalized).
+/// Compiled [`FilePattern`]s, answering for paths made absolute (and normalized).
 #[derive(Debug, Clone)]
 pub struct FilePatternSet {
-    names: GlobSet,
-    anchored: GlobSet,
-    /// For each compiled glob, the index of the pattern it came from.
-    name_index: Vec<usize>,
-    anchored_index: Vec<usize>,
+    patterns: Vec<Compiled>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    matcher: GlobMatcher,
+    anchored: bool,
+    base: PathBuf,
+}
+
+impl Compiled {
+    fn is_match(&self, absolute: &Path) -> bool {
+        if self.anchored {
+            self.matcher.is_match(absolute)
+        } else {
+            absolute
+                .file_name()
+                .is_some_and(|name| self.matcher.is_match(name))
+        }
+    }
 }
 
 impl FilePatternSet {
     pub fn new(patterns: &[FilePattern]) -> Result<Self, GlobError> {
-        let mut names = GlobSetBuilder::new();
-        let mut anchored = GlobSetBuilder::new();
-        let mut name_index = Vec::new();
-        let mut anchored_index = Vec::new();
-        for (index, pattern) in patterns.iter().enumerate() {
-            let (glob, is_anchored) = pattern.glob()?;
-            if is_anchored {
-                anchored.add(glob);
-                anchored_index.push(index);
-            } else {
-                names.add(glob);
-                name_index.push(index);
-            }
-        }
-        let build = |builder: GlobSetBuilder| {
-            builder.build().map_err(|err| GlobError {
-                pattern: patterns
-                    .iter()
-                    .map(|p| p.pattern.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                message: err.to_string(),
+        let patterns = patterns
+            .iter()
+            .map(|pattern| {
+                let (glob, anchored) = pattern.glob()?;
+                Ok(Compiled {
+                    matcher: glob.compile_matcher(),
+                    anchored,
+                    base: paths::normalize(&pattern.base),
+                })
             })
-        };
-        Ok(Self {
-            names: build(names)?,
-            anchored: build(anchored)?,
-            name_index,
-            anchored_index,
-        })
+            .collect::<Result<_, GlobError>>()?;
+        Ok(Self { patterns })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.anchored.is_empty()
+        self.patterns.is_empty()
     }
 
-    /// Whether any pattern matches `absolute`, an absolute normalized path.
+    /// Whether any pattern matches `absolute` itself (for the walk, which sees every folder).
     pub fn is_match(&self, absolute: &Path) -> bool {
-        absolute
-            .file_name()
-            .is_some_and(|name| self.names.is_match(name))
-            || self.anchored.is_match(absolute)
+        self.patterns
+            .iter()
+            .any(|pattern| pattern.is_match(absolute))
     }
 
-    /// The indices of the patterns that match `absolute`, in pattern order.
-    pub fn matches(&self, absolute: &Path) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        if let Some(name) = absolute.file_name() {
-            out.extend(
-                self.names
-                    .matches(name)
-                    .into_iter()
-                    .map(|i| self.name_index[i]),
-            );
-        }
-        out.extend(
-            self.anchored
-                .matches(absolute)
-                .into_iter()
-                .map(|i| self.anchored_index[i]),
-        );
-        out.sort_unstable();
-        out
+    /// The indices of the patterns that match the file `absolute` or a folder it is in, in
+    /// pattern order. Only folders below a pattern's base count, so that `tests` does not match
+    /// every file of a project checked out under a folder named `tests`; a name pattern matches
+    /// the file's own name wherever it is.
+    pub fn matches_file(&self, absolute: &Path) -> Vec<usize> {
+        self.patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, pattern)| {
+                pattern.is_match(absolute)
+                    || absolute
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|folder| {
+                            folder.starts_with(&pattern.base) && *folder != pattern.base
+                        })
+                        .any(|folder| pattern.is_match(folder))
+            })
+            .map(|(index, _)| index)
+            .collect()
     }
 }
 
@@ -162,9 +159,23 @@ mod tests {
     }
 
     #[test]
-    fn matches_reports_pattern_indices() {
-        let set = set(&["*.py", "app/*", "other"]);
-        assert_eq!(set.matches(Path::new("/repo/app/x.py")), [0, 1]);
+    fn files_match_through_their_folders_below_the_base() {
+        let set = set(&["*.py", "app/*", "other", "tests", "lib/legacy"]);
+        assert_eq!(set.matches_file(Path::new("/repo/app/x.py")), [0, 1]);
+        assert_eq!(
+            set.matches_file(Path::new("/repo/src/tests/unit/t.txt")),
+            [3]
+        );
+        assert_eq!(set.matches_file(Path::new("/repo/lib/legacy/a/b.txt")), [4]);
+        // Folders at or above the base do not count.
+        let patterns = [FilePattern::new("tests", "/home/tests/repo")];
+        let set = FilePatternSet::new(&patterns).unwrap();
+        assert!(set
+            .matches_file(Path::new("/home/tests/repo/app/x.py"))
+            .is_empty());
+        assert!(set
+            .matches_file(Path::new("/elsewhere/tests/x.py"))
+            .is_empty());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub struct Options {
     pub per_file_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
     pub fail_on: Option<Severity>,
     pub report_unused_suppressions: Option<bool>,
+    pub force_exclude: Option<bool>,
 }
 
 #[derive(Deserialize)]

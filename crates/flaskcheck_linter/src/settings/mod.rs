@@ -30,6 +30,8 @@ pub struct Overrides {
     pub fail_on: Option<Severity>,
     /// `--report-unused-suppressions`; `false` leaves the file's choice.
     pub report_unused_suppressions: bool,
+    /// `--force-exclude`; `false` leaves the file's choice.
+    pub force_exclude: bool,
 }
 
 /// Everything a run needs to know, resolved and validated.
@@ -169,7 +171,10 @@ fn exclude_set(
         );
     }
     loose.extend(overrides.extend_exclude.iter().cloned());
-    Ok(ExcludeSet::new(&loose)?.with_anchored(&anchored)?)
+    let force = overrides.force_exclude || options.and_then(|o| o.force_exclude).unwrap_or(false);
+    Ok(ExcludeSet::new(&loose)?
+        .with_anchored(&anchored)?
+        .with_force(force))
 }
 
 /// Checks the file's rule codes and globs, reporting the first problem at its line.
@@ -273,7 +278,7 @@ impl PerFileIgnores {
             return Vec::new();
         };
         let mut out: Vec<Rule> = patterns
-            .matches(&paths::absolute(path, &self.cwd))
+            .matches_file(&paths::absolute(path, &self.cwd))
             .into_iter()
             .flat_map(|index| self.rules[index].iter().copied())
             .collect();
