@@ -121,7 +121,7 @@ fn unused_suppressions_are_reported_only_when_asked_and_only_for_rules_that_ran(
     fs::write(root.join("used.py"), format!("x = {deep}  # noqa: FC000\n")).unwrap();
     fs::write(
         root.join("stale.py"),
-        "x = 1  # noqa: FC002\ny = 2  # noqa\n",
+        "x = 1  # noqa: FC002\ny = 2  # flaskcheck: ignore\nz = 3  # noqa\n",
     )
     .unwrap();
     fs::write(root.join("foreign.py"), "import os  # noqa: F401\n").unwrap();
@@ -139,7 +139,8 @@ fn unused_suppressions_are_reported_only_when_asked_and_only_for_rules_that_ran(
         "stale.py:1:8: FC001 unused suppression: no FC002 finding starts on this line\n\
          stale.py:2:8: FC001 unused suppression: no finding starts on this line\n"
     );
-    // FC002 did not run: its suppression cannot be called unused, nor can a bare one.
+    // A bare `# noqa` (line 3) may be another tool's: never reported. FC002 did not run: its
+    // suppression cannot be called unused, nor can a bare `# flaskcheck: ignore`.
     let (stdout, _) = concise(flaskcheck().current_dir(root).args([
         "--report-unused-suppressions",
         "--select",

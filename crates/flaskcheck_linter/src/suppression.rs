@@ -5,7 +5,8 @@
 //! spans several lines is suppressed by a comment on its first line. Codes of other tools in a
 //! `# noqa` (`E501`) are theirs and ignored. With `--report-unused-suppressions`, a suppression
 //! that suppressed nothing is reported as FC001, unless the rule it names did not run (a rule that
-//! is not selected, or is ignored for the file, might well have needed it).
+//! is not selected, or is ignored for the file, might well have needed it). A bare `# noqa` is
+//! never reported: flake8, Ruff and others read it too, and it may be theirs.
 
 use std::ops::Range;
 
@@ -26,7 +27,9 @@ pub struct Suppression {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SuppressedCodes {
-    /// `# noqa` or `# flaskcheck: ignore` without codes: every finding on the line.
+    /// `# noqa` without codes: every finding on the line (and every other tool's).
+    Noqa,
+    /// `# flaskcheck: ignore` without codes: every finding on the line.
     All,
     /// flaskcheck codes, as written; `None` for a code that names no rule.
     Listed(Vec<(String, Option<Rule>)>),
@@ -85,7 +88,7 @@ pub(crate) fn apply(
     let mut used: Vec<Vec<bool>> = list
         .iter()
         .map(|s| match &s.codes {
-            SuppressedCodes::All => vec![false],
+            SuppressedCodes::Noqa | SuppressedCodes::All => vec![false],
             SuppressedCodes::Listed(codes) => vec![false; codes.len()],
         })
         .collect();
@@ -98,7 +101,7 @@ pub(crate) fn apply(
                 break;
             }
             match &suppression.codes {
-                SuppressedCodes::All => {
+                SuppressedCodes::Noqa | SuppressedCodes::All => {
                     used[index][0] = true;
                     suppressed = true;
                 }
@@ -129,7 +132,7 @@ pub(crate) fn apply(
             SuppressedCodes::All if !used[0] && every_rule_ran => {
                 "unused suppression: no finding starts on this line".to_string()
             }
-            SuppressedCodes::All => continue,
+            SuppressedCodes::Noqa | SuppressedCodes::All => continue,
             SuppressedCodes::Listed(codes) => {
                 // A suppression that names FC001 asks not to be reported.
                 if codes
@@ -216,12 +219,12 @@ fn noqa(comment: &str, at: usize) -> Option<(usize, Option<SuppressedCodes>)> {
     }
     match comment[end..].chars().next() {
         // `# noqa`, and `# noqa FC101` as flake8 reads it: a blanket suppression.
-        None => Some((end, Some(SuppressedCodes::All))),
-        Some(c) if c.is_whitespace() || c == '#' => Some((end, Some(SuppressedCodes::All))),
+        None => Some((end, Some(SuppressedCodes::Noqa))),
+        Some(c) if c.is_whitespace() || c == '#' => Some((end, Some(SuppressedCodes::Noqa))),
         Some(':') => {
             let (codes, codes_end) = code_list(comment, skip_blanks(comment, end + 1), false);
             if codes.is_empty() {
-                return Some((end + 1, Some(SuppressedCodes::All)));
+                return Some((end + 1, Some(SuppressedCodes::Noqa)));
             }
             let ours: Vec<(String, Option<Rule>)> = codes
                 .into_iter()
@@ -350,8 +353,8 @@ mod tests {
 
     #[test]
     fn noqa_forms() {
-        assert_eq!(codes("# noqa"), [("# noqa".into(), SuppressedCodes::All)]);
-        assert_eq!(codes("#NOQA"), [("#NOQA".into(), SuppressedCodes::All)]);
+        assert_eq!(codes("# noqa"), [("# noqa".into(), SuppressedCodes::Noqa)]);
+        assert_eq!(codes("#NOQA"), [("#NOQA".into(), SuppressedCodes::Noqa)]);
         assert_eq!(
             codes("# noqa: FC000, FC002"),
             [("# noqa: FC000, FC002".into(), listed(&["FC000", "FC002"]))]
@@ -378,9 +381,12 @@ mod tests {
         // flake8 reads a noqa without its colon as a blanket one.
         assert_eq!(
             codes("# noqa FC000"),
-            [("# noqa".into(), SuppressedCodes::All)]
+            [("# noqa".into(), SuppressedCodes::Noqa)]
         );
-        assert_eq!(codes("# noqa:"), [("# noqa:".into(), SuppressedCodes::All)]);
+        assert_eq!(
+            codes("# noqa:"),
+            [("# noqa:".into(), SuppressedCodes::Noqa)]
+        );
         assert_eq!(codes("# noqabc"), []);
         assert_eq!(codes("# this is not noqa"), []);
     }
@@ -482,7 +488,8 @@ mod tests {
 
     #[test]
     fn rules_that_did_not_run_cannot_leave_a_suppression_unused() {
-        let (file, suppressions) = file("a = 1  # noqa: FC002\nb = 2  # noqa\n");
+        let (file, suppressions) =
+            file("a = 1  # noqa: FC002\nb = 2  # flaskcheck: ignore\nc = 3  # noqa\n");
         let mut diagnostics = Vec::new();
         let only_fc000 = |rule: Rule| rule == Rule::SyntaxError;
         let unused = apply(&file, &suppressions, &mut diagnostics, &only_fc000, true);
@@ -494,6 +501,8 @@ mod tests {
             "unused suppression: no finding starts on this line"
         );
         assert_eq!(unused[1].span.start.column, 8);
+        // A bare `# noqa` (line 3) may be for another tool: never reported.
+        assert_eq!(unused[1].span.start.line, 2);
         // Not asked for: nothing reported.
         let unused = apply(&file, &suppressions, &mut diagnostics, &|_| true, false);
         assert!(unused.is_empty());

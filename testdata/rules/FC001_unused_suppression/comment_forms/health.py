@@ -9,11 +9,6 @@ def health():
     return jsonify(status="ok")  # noqa: FC002  # expect: FC001
 
 
-@bp.get("/version")
-def version():
-    return jsonify(version="1.0")  # noqa  # expect: FC001
-
-
 @bp.get("/ping")
 def ping():
     return "pong"  # flaskcheck: ignore[FC002]  # expect: FC001
