@@ -96,12 +96,7 @@ impl Settings {
                     .iter()
                     .map(|(glob, codes)| (FilePattern::new(glob.clone(), cwd), codes.clone()))
                     .collect();
-                PerFileIgnores::new(&entries, cwd).map_err(|err| match err {
-                    PerFileIgnoresError::Glob(err) => {
-                        SettingsError::PerFileIgnores(err.to_string())
-                    }
-                    PerFileIgnoresError::Selector(err) => SettingsError::Selector(err),
-                })?
+                PerFileIgnores::new(&entries, cwd).map_err(SettingsError::from)?
             }
             (None, Some(config)) => {
                 let entries: Vec<(FilePattern, Vec<String>)> = options
@@ -112,7 +107,8 @@ impl Settings {
                         (FilePattern::new(glob.clone(), config.dir()), values(codes))
                     })
                     .collect();
-                PerFileIgnores::new(&entries, cwd).expect("validated")
+                // Validated with locations above; an error here would still be reported.
+                PerFileIgnores::new(&entries, cwd).map_err(SettingsError::from)?
             }
             (None, None) => PerFileIgnores::default(),
         };
@@ -241,6 +237,15 @@ pub struct PerFileIgnores {
 enum PerFileIgnoresError {
     Glob(GlobError),
     Selector(UnknownSelector),
+}
+
+impl From<PerFileIgnoresError> for SettingsError {
+    fn from(err: PerFileIgnoresError) -> Self {
+        match err {
+            PerFileIgnoresError::Glob(err) => SettingsError::PerFileIgnores(err.to_string()),
+            PerFileIgnoresError::Selector(err) => SettingsError::Selector(err),
+        }
+    }
 }
 
 impl PerFileIgnores {
