@@ -25,6 +25,7 @@ use crate::render::{RenderOptions, TextOptions};
 // Measured on the benchmark's Flask corpus: jemalloc spends a quarter less CPU than glibc's
 // allocator on the many small allocations of the analysis, with a slightly lower peak RSS;
 // mimalloc was as fast but held 75% more memory. Ruff makes the same choice.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
