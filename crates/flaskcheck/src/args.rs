@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use flaskcheck_linter::settings::parse_per_file_ignore;
+use flaskcheck_linter::Severity;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint Python files and folders (default: the current folder).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List every rule: code, name, severity and summary.
     Rules(RulesArgs),
     /// Print a rule's document.
@@ -56,6 +58,27 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array of findings (see docs/output-formats.md).
     Json,
+    /// SARIF 2.1.0, for code scanning and editors.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(value: SeverityArg) -> Self {
+        match value {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,17 +101,61 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Rule codes or prefixes to enable (comma-separated or repeated); default: all.
+    /// Read this configuration file (`flaskcheck.toml` or `pyproject.toml`) instead of the one
+    /// found by walking up from the first path.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Rule codes or prefixes to enable (comma-separated or repeated), replacing the
+    /// configuration's `select`; default: all.
     #[arg(long, value_delimiter = ',', value_name = "CODE")]
     pub select: Option<Vec<String>>,
 
-    /// Rule codes or prefixes to disable (comma-separated or repeated).
+    /// Rule codes or prefixes to disable (comma-separated or repeated), on top of the
+    /// configuration's `ignore`.
     #[arg(long, value_delimiter = ',', value_name = "CODE")]
     pub ignore: Vec<String>,
 
-    /// Glob of files or folders to skip, added to the defaults (repeatable).
+    /// Glob of files or folders to skip (repeatable), replacing the configuration's `exclude` and
+    /// the default list.
     #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
+    pub exclude: Option<Vec<String>>,
+
+    /// Glob of files or folders to skip (repeatable), on top of the default list and the
+    /// configuration's.
+    #[arg(long, value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+
+    /// Apply the exclusions to files named on the command line too (for pre-commit hooks and
+    /// editors, which pass files one by one).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// `GLOB:CODES` to disable rules for matching files (repeatable), replacing the
+    /// configuration's `per-file-ignores`.
+    #[arg(long, value_name = "GLOB:CODES", value_parser = parse_per_file_ignore)]
+    pub per_file_ignores: Option<Vec<(String, Vec<String>)>>,
+
+    /// The lowest severity that makes the exit code 1 (default: low, any finding). Findings below
+    /// it are still printed.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Report suppression comments that suppress nothing (FC001).
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
+    /// Report only the findings this baseline file does not hold.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every finding to this baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]

@@ -11,7 +11,7 @@ fn flaskcheck() -> Command {
 }
 
 fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// A folder with one syntax error and one clean file.
@@ -275,7 +275,7 @@ fn exclude_and_default_skips() {
             "lint",
             "--output-format",
             "concise",
-            "--exclude",
+            "--extend-exclude",
             "migrations",
             ".",
         ])
@@ -283,6 +283,21 @@ fn exclude_and_default_skips() {
         .code(1)
         .stdout(predicate::str::starts_with("app/broken.py:1:7: FC000"))
         .stderr("Found 1 problem in 1 file (1 file checked)\n");
+    // --exclude replaces the default list, as in Ruff: node_modules is linted again (hidden
+    // folders stay skipped).
+    flaskcheck()
+        .current_dir(root)
+        .args([
+            "lint",
+            "--output-format",
+            "concise",
+            "--exclude",
+            "migrations",
+            ".",
+        ])
+        .assert()
+        .code(1)
+        .stdout("app/broken.py:1:7: FC000 syntax error: Expected a parameter or the end of the parameter list\nnode_modules/broken.py:1:7: FC000 syntax error: Expected a parameter or the end of the parameter list\n");
     // A file named explicitly is linted even inside an excluded folder.
     flaskcheck()
         .current_dir(root)

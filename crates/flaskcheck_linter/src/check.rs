@@ -41,7 +41,7 @@ pub struct ProjectContext<'c, 'i, 'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-impl ProjectContext<'_, '_, '_> {
+impl<'c> ProjectContext<'c, '_, '_> {
     pub fn rule(&self) -> Rule {
         self.rule
     }
@@ -70,6 +70,17 @@ impl ProjectContext<'_, '_, '_> {
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();
             format!("{name}:{line}")
         }
+    }
+
+    /// The records the running rule's `ast` check left in this file.
+    pub fn deferred(&self) -> Vec<&'c crate::analyze::Deferred> {
+        let rule = self.rule;
+        self.analysis
+            .facts
+            .deferred
+            .iter()
+            .filter(|record| record.rule == rule)
+            .collect()
     }
 
     pub fn file_id(&self) -> FileId {

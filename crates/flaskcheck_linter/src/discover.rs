@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
+use crate::glob::{FilePattern, FilePatternSet};
+use crate::paths;
+
 /// Folders that hold installed or generated code, never the project's own.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".venv",
@@ -20,12 +23,18 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     "site-packages",
 ];
 
-/// Compiled exclusion globs. A pattern matches a file or folder by its name (`migrations`), by its
-/// path as walked (`app/legacy/*`), or by its path relative to the linted root.
+/// Compiled exclusion globs. A command-line pattern matches a file or folder by its name
+/// (`migrations`), by its path as walked (`app/legacy/*`), or by its path relative to the linted
+/// root. A configuration pattern ([`ExcludeSet::with_anchored`]) matches a name, or, when it holds
+/// a `/`, a path relative to the configuration file's folder.
 #[derive(Debug, Clone)]
 pub struct ExcludeSet {
     globs: GlobSet,
     patterns: Vec<String>,
+    anchored: Option<FilePatternSet>,
+    cwd: PathBuf,
+    /// Apply the patterns to paths named on the command line too (`--force-exclude`).
+    force: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +68,50 @@ impl ExcludeSet {
         Ok(Self {
             globs,
             patterns: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
+            anchored: None,
+            cwd: std::env::current_dir().unwrap_or_default(),
+            force: false,
         })
+    }
+
+    /// Adds patterns relative to their own base folders (from configuration files).
+    pub fn with_anchored(mut self, patterns: &[FilePattern]) -> Result<Self, DiscoverError> {
+        let set = FilePatternSet::new(patterns).map_err(|err| DiscoverError::BadGlob {
+            pattern: err.pattern,
+            message: err.message,
+        })?;
+        self.patterns
+            .extend(patterns.iter().map(|p| p.pattern.clone()));
+        self.anchored = (!set.is_empty()).then_some(set);
+        Ok(self)
+    }
+
+    /// Excludes paths named on the command line too, as pre-commit hooks want: they pass every
+    /// changed file, excluded or not.
+    #[must_use]
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Whether a path named on the command line is excluded: it, or a folder it is in (below the
+    /// current folder), matches. Always `false` unless [`ExcludeSet::with_force`].
+    pub fn excludes_named(&self, path: &Path) -> bool {
+        if !self.force {
+            return false;
+        }
+        let relative = if path.is_absolute() {
+            match path.strip_prefix(&self.cwd) {
+                Ok(relative) => relative,
+                Err(_) => return self.is_excluded(path, Path::new("")),
+            }
+        } else {
+            path
+        };
+        relative
+            .ancestors()
+            .filter(|ancestor| !ancestor.as_os_str().is_empty() && ancestor.file_name().is_some())
+            .any(|ancestor| self.is_excluded(ancestor, Path::new("")))
     }
 
     pub fn patterns(&self) -> &[String] {
@@ -67,6 +119,11 @@ impl ExcludeSet {
     }
 
     pub fn is_excluded(&self, path: &Path, root: &Path) -> bool {
+        if let Some(anchored) = &self.anchored {
+            if anchored.is_match(&paths::absolute(path, &self.cwd)) {
+                return true;
+            }
+        }
         if self.globs.is_empty() {
             return false;
         }
@@ -104,6 +161,9 @@ pub fn discover(
             return Err(DiscoverError::Missing(root.clone()));
         };
         let is_dir = metadata.is_dir() || (metadata.is_symlink() && root.is_dir());
+        if exclude.excludes_named(root) {
+            continue;
+        }
         if !is_dir {
             found.files.push(root.clone());
             continue;
@@ -258,6 +318,18 @@ mod tests {
         let exclude = ExcludeSet::new(DEFAULT_EXCLUDES).unwrap();
         let found = discover(std::slice::from_ref(&script), &exclude, 1).unwrap();
         assert_eq!(found.files, [script]);
+    }
+
+    #[test]
+    fn force_exclude_applies_to_named_paths_and_their_folders() {
+        let exclude = ExcludeSet::new(DEFAULT_EXCLUDES).unwrap();
+        assert!(!exclude.excludes_named(Path::new("venv/manage.py")));
+        let exclude = exclude.with_force(true);
+        assert!(exclude.excludes_named(Path::new("venv/manage.py")));
+        assert!(exclude.excludes_named(Path::new("src/build")));
+        let exclude = ExcludeSet::new(&["tmp*"]).unwrap().with_force(true);
+        assert!(!exclude.excludes_named(Path::new("app/views.py")));
+        assert!(exclude.excludes_named(Path::new("app/tmp1/views.py")));
     }
 
     #[test]

@@ -8,18 +8,24 @@
 //! 5. [`lint::LintReport`]: the sorted diagnostics, for a renderer.
 
 pub mod analyze;
+pub mod baseline;
 pub mod check;
 pub mod diagnostic;
 pub mod discover;
+pub mod fingerprint;
+pub mod glob;
 pub mod index;
 pub mod lint;
 pub mod module_name;
 mod panic;
+pub mod paths;
 pub mod registry;
 pub mod rule_doc;
 pub(crate) mod rules;
 pub mod selection;
+pub mod settings;
 pub mod source;
+pub mod suppression;
 
 pub use diagnostic::{Diagnostic, RelatedLocation, Severity, Span};
 pub use discover::{ExcludeSet, DEFAULT_EXCLUDES};
@@ -27,4 +33,5 @@ pub use flaskcheck_python::Position;
 pub use lint::{lint, parse_only, IndexStats, LintError, LintOptions, LintReport, Timings};
 pub use registry::Rule;
 pub use selection::RuleSelection;
+pub use settings::{ConfigFile, Overrides, Settings};
 pub use source::{FileId, SourceFile};

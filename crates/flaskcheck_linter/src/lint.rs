@@ -13,13 +13,15 @@ use rayon::prelude::*;
 use crate::analyze::{analyze_module, FileAnalysis, ModuleName};
 use crate::check::check_file;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::discover::{discover, DiscoverError, ExcludeSet};
+use crate::discover::{discover, DiscoverError, ExcludeSet, DEFAULT_EXCLUDES};
 use crate::index::ProjectIndex;
 use crate::module_name::PackageCache;
 use crate::panic::{install_quiet_hook, panic_message, quietly};
 use crate::registry::Rule;
 use crate::selection::RuleSelection;
+use crate::settings::PerFileIgnores;
 use crate::source::{FileId, LoadError, SourceFile};
+use crate::suppression::{self, FileSuppressions};
 
 /// Each worker thread gets this much stack: deeply nested (but valid) code recurses deeply, and
 /// a stack overflow aborts the process instead of failing one file.
@@ -32,6 +34,24 @@ pub struct LintOptions {
     pub exclude: ExcludeSet,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Rules turned off for some files.
+    pub per_file_ignores: PerFileIgnores,
+    /// Report suppression comments that suppressed nothing (FC001).
+    pub report_unused_suppressions: bool,
+}
+
+impl Default for LintOptions {
+    /// The current folder, every rule, the default exclusions.
+    fn default() -> Self {
+        Self {
+            paths: vec![PathBuf::from(".")],
+            selection: RuleSelection::all(),
+            exclude: ExcludeSet::new(DEFAULT_EXCLUDES).expect("the default excludes are valid"),
+            threads: 0,
+            per_file_ignores: PerFileIgnores::default(),
+            report_unused_suppressions: false,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +116,7 @@ struct FileOutcome {
     file: SourceFile,
     analysis: Option<FileAnalysis>,
     diagnostics: Vec<Diagnostic>,
+    suppressions: FileSuppressions,
     read: Duration,
     parse: Duration,
     analyze: Duration,
@@ -145,6 +166,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
 
     let mut files = Vec::with_capacity(outcomes.len() + discovered.unreadable.len());
     let mut analyses = Vec::with_capacity(outcomes.len());
+    let mut suppressions = Vec::with_capacity(outcomes.len());
     let mut diagnostics = Vec::new();
     for outcome in outcomes {
         timings.read += outcome.read;
@@ -152,6 +174,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         timings.analyze += outcome.analyze;
         files.push(outcome.file);
         analyses.push(outcome.analysis);
+        suppressions.push(outcome.suppressions);
         diagnostics.extend(outcome.diagnostics);
     }
     // Folders the walk could not read are reported like unreadable files.
@@ -182,7 +205,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     diagnostics.extend(project.into_iter().flatten());
     timings.check = started.elapsed();
 
-    diagnostics.retain(|diagnostic| options.selection.is_enabled(diagnostic.rule));
+    let mut diagnostics = filter_diagnostics(diagnostics, &files, &suppressions, options);
     sort_diagnostics(&mut diagnostics, &files);
     merge_duplicates(&mut diagnostics);
     Ok(LintReport {
@@ -221,6 +244,44 @@ fn index_stats(index: &ProjectIndex<'_>, analyzed: &[Option<&FileAnalysis>]) -> 
         })
         .count();
     stats
+}
+
+/// Keeps the findings of the rules enabled for each file (the selection, less the file's
+/// `per-file-ignores`), then applies the file's suppression comments, which may add FC001.
+fn filter_diagnostics(
+    diagnostics: Vec<Diagnostic>,
+    files: &[SourceFile],
+    suppressions: &[FileSuppressions],
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for diagnostic in diagnostics {
+        by_file[diagnostic.file.index()].push(diagnostic);
+    }
+    let mut out = Vec::new();
+    for (file, mut diagnostics) in files.iter().zip(by_file) {
+        let suppressions = suppressions.get(file.id.index());
+        if diagnostics.is_empty() && suppressions.is_none_or(FileSuppressions::is_empty) {
+            continue;
+        }
+        let ignored = options.per_file_ignores.ignored(&file.path);
+        let enabled = |rule: Rule| options.selection.is_enabled(rule) && !ignored.contains(&rule);
+        diagnostics.retain(|diagnostic| enabled(diagnostic.rule));
+        if let Some(suppressions) = suppressions {
+            let report_unused =
+                options.report_unused_suppressions && enabled(Rule::UnusedSuppression);
+            let unused = suppression::apply(
+                file,
+                suppressions,
+                &mut diagnostics,
+                &enabled,
+                report_unused,
+            );
+            diagnostics.extend(unused);
+        }
+        out.append(&mut diagnostics);
+    }
+    out
 }
 
 /// Path, then line, column and code: the same order on every run and thread count.
@@ -274,6 +335,7 @@ fn lint_file(
         file,
         analysis: None,
         diagnostics: Vec::new(),
+        suppressions: FileSuppressions::default(),
         read,
         parse: Duration::ZERO,
         analyze: Duration::ZERO,
@@ -306,6 +368,7 @@ fn lint_file(
         }
     };
     outcome.parse = started.elapsed();
+    outcome.suppressions = FileSuppressions::from_comments(&outcome.file, parsed.comment_ranges());
 
     let started = Instant::now();
     let file = &outcome.file;

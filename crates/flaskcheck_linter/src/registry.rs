@@ -45,6 +45,7 @@ macro_rules! define_rules {
 
 define_rules! {
     FC000 SyntaxError,
+    FC001 UnusedSuppression,
     FC002 InternalError,
     FC101 ModelInResponse => model_in_response,
     FC102 QueryResultInResponse => query_result_in_response,

@@ -8,6 +8,13 @@ pub struct RuleSelection {
     enabled: Vec<bool>,
 }
 
+/// One source of `select` and `ignore`: the configuration file, or the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct SelectorLayer<'a, S> {
+    pub select: Option<&'a [S]>,
+    pub ignore: &'a [S],
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown rule code or prefix `{0}` (run `flaskcheck rules` for the list)")]
 pub struct UnknownSelector(pub String);
@@ -31,30 +38,45 @@ impl RuleSelection {
         select: Option<&[S]>,
         ignore: &[S],
     ) -> Result<Self, UnknownSelector> {
-        let mut enabled = match select {
-            None => vec![true; Rule::ALL.len()],
-            Some(selectors) => {
-                let mut enabled = vec![false; Rule::ALL.len()];
+        Self::from_layers(&[SelectorLayer { select, ignore }])
+    }
+
+    /// Applies layers in order, the way the configuration file and then the command line are
+    /// applied: a layer's `select` replaces the rules enabled so far (FC000 included again), and
+    /// its `ignore` then removes rules from them.
+    pub fn from_layers<S: AsRef<str>>(
+        layers: &[SelectorLayer<'_, S>],
+    ) -> Result<Self, UnknownSelector> {
+        let mut enabled = vec![true; Rule::ALL.len()];
+        for layer in layers {
+            if let Some(selectors) = layer.select {
+                enabled = vec![false; Rule::ALL.len()];
                 for selector in selectors {
                     for rule in matching(selector.as_ref())? {
                         enabled[rule as usize] = true;
                     }
                 }
-                enabled
+                enabled[Rule::SyntaxError as usize] = true;
             }
-        };
-        enabled[Rule::SyntaxError as usize] = true;
-        for selector in ignore {
-            let selector = selector.as_ref();
-            for rule in matching(selector)? {
-                if rule != Rule::SyntaxError
-                    || selector.eq_ignore_ascii_case(Rule::SyntaxError.code())
-                {
-                    enabled[rule as usize] = false;
+            for selector in layer.ignore {
+                let selector = selector.as_ref();
+                for rule in matching(selector)? {
+                    if rule != Rule::SyntaxError
+                        || selector
+                            .trim()
+                            .eq_ignore_ascii_case(Rule::SyntaxError.code())
+                    {
+                        enabled[rule as usize] = false;
+                    }
                 }
             }
         }
         Ok(Self { enabled })
+    }
+
+    /// Turns rules off, for one file's `per-file-ignores`.
+    pub fn disable(&mut self, rule: Rule) {
+        self.enabled[rule as usize] = false;
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {
@@ -112,6 +134,30 @@ mod tests {
         assert!(selection.is_enabled(Rule::SyntaxError));
         let selection = RuleSelection::from_selectors::<&str>(None, &["fc000"]).unwrap();
         assert!(!selection.is_enabled(Rule::SyntaxError));
+    }
+
+    #[test]
+    fn later_layers_select_afresh_and_ignore_on_top() {
+        let config = SelectorLayer {
+            select: Some(&["FC0"][..]),
+            ignore: &["FC002"][..],
+        };
+        // The command line ignores on top of the file.
+        let cli = SelectorLayer {
+            select: None,
+            ignore: &["FC000"][..],
+        };
+        let selection = RuleSelection::from_layers(&[config, cli]).unwrap();
+        assert!(!selection.is_enabled(Rule::InternalError));
+        assert!(!selection.is_enabled(Rule::SyntaxError));
+        // A command-line select replaces the file's choice, its ignores included.
+        let cli = SelectorLayer {
+            select: Some(&["FC002"][..]),
+            ignore: &[][..],
+        };
+        let selection = RuleSelection::from_layers(&[config, cli]).unwrap();
+        assert!(selection.is_enabled(Rule::InternalError));
+        assert!(selection.is_enabled(Rule::SyntaxError));
     }
 
     #[test]

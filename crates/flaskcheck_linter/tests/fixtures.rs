@@ -4,14 +4,15 @@
 //! a line that cannot hold a comment, such as inside a triple-quoted string, is expected from a
 //! nearby line with `# expect[+N]: CODE` or `# expect[-N]: CODE`). A missing finding and an
 //! unexpected one both fail, and the failure lists every difference.
+//!
+//! FC001 (unused-suppression) reports on other rules' suppressions, so its folder is linted with
+//! every rule and `--report-unused-suppressions`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use flaskcheck_linter::{
-    lint, ExcludeSet, LintOptions, LintReport, Rule, RuleSelection, DEFAULT_EXCLUDES,
-};
+use flaskcheck_linter::{lint, LintOptions, LintReport, Rule, RuleSelection};
 
 fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
@@ -23,6 +24,7 @@ type Findings = BTreeMap<(String, u32, String), usize>;
 struct Case {
     dir: PathBuf,
     selection: RuleSelection,
+    report_unused_suppressions: bool,
 }
 
 fn rule_folders() -> Vec<(Rule, PathBuf)> {
@@ -57,15 +59,22 @@ fn cases() -> Vec<Case> {
         dirs.sort();
         assert!(!dirs.is_empty(), "{}: no case folders", folder.display());
         for dir in dirs {
+            let unused = rule == Rule::UnusedSuppression;
             cases.push(Case {
                 dir,
-                selection: RuleSelection::from_selectors(Some(&[rule.code()]), &[]).unwrap(),
+                selection: if unused {
+                    RuleSelection::all()
+                } else {
+                    RuleSelection::from_selectors(Some(&[rule.code()]), &[]).unwrap()
+                },
+                report_unused_suppressions: unused,
             });
         }
     }
     cases.push(Case {
         dir: testdata().join("demo_app"),
         selection: RuleSelection::all(),
+        report_unused_suppressions: false,
     });
     cases
 }
@@ -74,8 +83,9 @@ fn run(case: &Case) -> LintReport {
     let options = LintOptions {
         paths: vec![case.dir.clone()],
         selection: case.selection.clone(),
-        exclude: ExcludeSet::new(DEFAULT_EXCLUDES).unwrap(),
         threads: 2,
+        report_unused_suppressions: case.report_unused_suppressions,
+        ..LintOptions::default()
     };
     lint(&options).unwrap_or_else(|err| panic!("{}: {err}", case.dir.display()))
 }
@@ -266,6 +276,7 @@ fn harness_reports_both_directions() {
     let case = Case {
         dir: dir.path().to_path_buf(),
         selection: RuleSelection::all(),
+        report_unused_suppressions: false,
     };
     let failure = check_case(&case).expect("differences are reported");
     assert!(failure.contains("missing     fine.py:1 FC000"), "{failure}");

@@ -11,6 +11,7 @@ fn findings(rule: Rule, code: &str) -> Vec<String> {
         selection: RuleSelection::from_selectors(Some(&[rule.code()]), &[]).unwrap(),
         exclude: ExcludeSet::new::<&str>(&[]).unwrap(),
         threads: 1,
+        ..LintOptions::default()
     };
     let report = lint(&options).unwrap();
     report

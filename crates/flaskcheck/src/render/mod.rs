@@ -1,8 +1,13 @@
-//! Renderers: the same [`LintReport`] printed for people (text, concise) or tools (JSON).
+//! Renderers: the same [`LintReport`] printed for people (text, concise) or tools (JSON, SARIF,
+//! GitHub Actions annotations).
 
 mod concise;
+mod github;
 mod json;
+mod sarif;
 mod text;
+
+use std::path::PathBuf;
 
 use std::io::{self, Write};
 
@@ -12,16 +17,28 @@ use crate::args::OutputFormat;
 
 pub use text::TextOptions;
 
+/// What renderers need to know beyond the report.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub text: TextOptions,
+    /// The folder flaskcheck runs in: relative paths are relative to it.
+    pub cwd: PathBuf,
+    /// Whether the findings are those a baseline did not know (SARIF marks them `new`).
+    pub baseline: bool,
+}
+
 pub fn render(
     format: OutputFormat,
     report: &LintReport,
-    text: TextOptions,
+    options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text => text::render(report, text),
+        OutputFormat::Text => text::render(report, options.text),
         OutputFormat::Concise => concise::render(report, out),
         OutputFormat::Json => json::render(report, out),
+        OutputFormat::Sarif => sarif::render(report, options, out),
+        OutputFormat::Github => github::render(report, out),
     }
 }
 

@@ -6,7 +6,7 @@ use flaskcheck_python::Ranged;
 
 use super::env::Env;
 use super::term::{CallTerm, Key, TermId};
-use super::{Checker, Scope, ScopeKind};
+use super::Checker;
 
 impl Checker<'_> {
     /// The term for what `expr` holds at this point of the walk.
@@ -224,11 +224,7 @@ impl Checker<'_> {
             let iter = self.term(&generator.iter);
             let element = self.facts.terms.element(iter);
             if index == 0 {
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Nested,
-                    env: Env::default(),
-                    terminated: false,
-                });
+                self.push_nested_scope(Env::default());
                 pushed = true;
             }
             self.bind_target(&generator.target, element);

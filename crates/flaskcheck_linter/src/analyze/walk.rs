@@ -385,6 +385,15 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Enters a comprehension or lambda: its own names, over the enclosing scope's.
+    pub(super) fn push_nested_scope(&mut self, env: Env) {
+        self.scopes.push(Scope {
+            kind: ScopeKind::Nested,
+            env,
+            terminated: false,
+        });
+    }
+
     /// Walks `f` as one path of a branch; returns what it bound and whether it ended in a
     /// `return` or `raise`, and leaves the environment as it was before.
     fn branch(&mut self, f: impl FnOnce(&mut Self)) -> (Changes, bool) {
@@ -971,11 +980,7 @@ impl<'a> Checker<'a> {
                         env.insert(param.name().id.clone(), TermId::UNKNOWN);
                     }
                 }
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Nested,
-                    env,
-                    terminated: false,
-                });
+                self.push_nested_scope(env);
                 self.visit_expression(&lambda.body);
                 self.scopes.pop();
             }
@@ -998,11 +1003,7 @@ impl<'a> Checker<'a> {
             let iter = self.term(&generator.iter);
             let element = self.facts.terms.element(iter);
             if index == 0 {
-                self.scopes.push(Scope {
-                    kind: ScopeKind::Nested,
-                    env: Env::default(),
-                    terminated: false,
-                });
+                self.push_nested_scope(Env::default());
                 pushed = true;
             }
             self.bind_target(&generator.target, element);

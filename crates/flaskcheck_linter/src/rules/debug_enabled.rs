@@ -341,13 +341,7 @@ fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let analysis = ctx.analysis;
-    let facts = &analysis.facts;
-    let records: Vec<&Deferred> = facts
-        .deferred
-        .iter()
-        .filter(|record| record.rule == Rule::DebugEnabled)
-        .collect();
+    let records: Vec<&Deferred> = ctx.deferred();
     if records.is_empty() || is_test_path(&ctx.file.path) {
         return;
     }

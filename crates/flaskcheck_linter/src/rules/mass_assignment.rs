@@ -401,15 +401,7 @@ fn is_every_attribute(expr: &Expr) -> bool {
 
 fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
     let file = ctx.file_id();
-    let records: Vec<_> = ctx
-        .analysis
-        .facts
-        .deferred
-        .iter()
-        .filter(|deferred| deferred.rule == Rule::MassAssignment)
-        .cloned()
-        .collect();
-    for record in records {
+    for record in ctx.deferred() {
         let Some((shape, target_text)) = record.note.split_once(SEP) else {
             continue;
         };

@@ -216,11 +216,7 @@ struct Scan<'t> {
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
     let analysis = ctx.analysis;
     let facts = &analysis.facts;
-    let records: Vec<&Deferred> = facts
-        .deferred
-        .iter()
-        .filter(|record| record.rule == Rule::SqlBuiltFromStrings)
-        .collect();
+    let records: Vec<&Deferred> = ctx.deferred();
     if records.is_empty() || is_test_path(&ctx.file.path) {
         return;
     }
