@@ -346,11 +346,16 @@ impl<'a> Checker<'a> {
             Expr::Subscript(subscript) => {
                 if let Expr::Name(name) = &*subscript.value {
                     if let Some(previous) = self.lookup(&name.id) {
-                        let value = match &*subscript.slice {
+                        // `payload["rows"] = rows` replaces what was under that key.
+                        let (previous, value) = match &*subscript.slice {
                             Expr::StringLiteral(key) => {
-                                self.facts.terms.keyed(key.value.to_str(), value)
+                                let key = key.value.to_str();
+                                (
+                                    self.facts.terms.without_key(previous, key),
+                                    self.facts.terms.keyed(key, value),
+                                )
                             }
-                            _ => value,
+                            _ => (previous, value),
                         };
                         let item = self.facts.terms.container([value]);
                         let grown = self.facts.terms.union([previous, item]);

@@ -575,6 +575,14 @@ fn whole_request(
         Term::Container(items) => items
             .iter()
             .find_map(|&item| whole_request(ctx, file, item, false, frame, budget - 1)),
+        Term::Sequence(items) => items
+            .iter()
+            .find_map(|&item| whole_request(ctx, file, item, false, frame, budget - 1)),
+        // A value under a literal key of a dict, and a dict with one key replaced or removed
+        // (`data["owner_id"] = current_user.id` keeps every other key the client sent).
+        Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
+            whole_request(ctx, file, *inner, mapping, frame, budget - 1)
+        }
         Term::AllowListed(_) => None,
         Term::Subscript(inner, _) | Term::Element(inner) => {
             if mapping {

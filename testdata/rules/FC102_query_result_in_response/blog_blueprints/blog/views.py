@@ -175,3 +175,18 @@ def cards_deleted():
         del card["post"]
     # ok: del removes the post from each card
     return jsonify(cards)
+
+
+@bp.route("/posts/summary")
+def summary():
+    result = {"posts": Post.query.all()}
+    result["posts"] = [p.id for p in result["posts"]]
+    # ok: the key now holds ids, the rows it held before were replaced
+    return jsonify(result)
+
+
+@bp.route("/posts/summary/extra")
+def summary_extra():
+    result = {"posts": Post.query.all()}
+    result["count"] = 3
+    return jsonify(result)  # expect: FC102
