@@ -201,3 +201,160 @@ pub struct Deferred {
     pub note: Box<str>,
     pub function: Option<LocalId>,
 }
+
+impl FileFacts {
+    /// Calls `f` on every term the facts refer to: the roots of the file's term arena. Every
+    /// struct is taken apart field by field, without `..`, so that a new field holding a term
+    /// does not compile until it is listed here (compaction would otherwise lose its term).
+    pub(crate) fn for_each_term_mut(&mut self, f: &mut dyn FnMut(&mut TermId)) {
+        let FileFacts {
+            module: _,
+            is_package: _,
+            terms: _,
+            imports: _,
+            star_imports: _,
+            globals,
+            classes,
+            functions,
+            responses,
+            calls,
+            url_rules,
+            user_loaders: _,
+            error_handlers,
+            deferred,
+        } = self;
+        for GlobalBinding {
+            name: _,
+            value,
+            range: _,
+        } in globals
+        {
+            f(value);
+        }
+        for class in classes {
+            let ClassFacts {
+                name: _,
+                qualname: _,
+                name_range: _,
+                bases,
+                keywords,
+                keyword_true: _,
+                decorators,
+                columns: _,
+                relationships,
+                methods: _,
+                attributes,
+                tablename: _,
+                is_abstract: _,
+                meta,
+            } = class;
+            bases.iter_mut().for_each(&mut *f);
+            keywords.iter_mut().for_each(|(_, term)| f(term));
+            decorators
+                .iter_mut()
+                .for_each(|decorator| decorator.for_each_term_mut(f));
+            for Relationship {
+                name: _,
+                range: _,
+                target,
+                scalar: _,
+                dynamic: _,
+                backref: _,
+            } in relationships
+            {
+                if let Some(RelationshipTarget::Term(term)) = target {
+                    f(term);
+                }
+            }
+            attributes.iter_mut().for_each(|(_, term, _)| f(term));
+            let SchemaMeta {
+                model,
+                fields: _,
+                exclude: _,
+                from_attributes: _,
+            } = meta;
+            if let Some(model) = model {
+                f(model);
+            }
+        }
+        for function in functions {
+            let FunctionFacts {
+                name: _,
+                qualname: _,
+                name_range: _,
+                range: _,
+                kind: _,
+                class: _,
+                parent: _,
+                decorators,
+                params: _,
+                returns,
+            } = function;
+            decorators
+                .iter_mut()
+                .for_each(|decorator| decorator.for_each_term_mut(f));
+            for ReturnSite { range: _, value } in returns {
+                f(value);
+            }
+        }
+        for ResponseSink {
+            kind: _,
+            range: _,
+            value,
+            function: _,
+        } in responses
+        {
+            f(value);
+        }
+        for ProjectCall {
+            range: _,
+            call,
+            function: _,
+        } in calls
+        {
+            f(call);
+        }
+        url_rules.iter_mut().for_each(&mut *f);
+        for (handled, handler) in error_handlers {
+            f(handled);
+            f(handler);
+        }
+        for Deferred {
+            rule: _,
+            range: _,
+            terms,
+            note: _,
+            function: _,
+        } in deferred
+        {
+            terms.iter_mut().for_each(&mut *f);
+        }
+    }
+
+    /// Drops the terms no fact refers to. Most terms a walk builds (the values of locals that
+    /// never reach a return, a response or a rule's record) are not needed once the AST is gone;
+    /// keeping only the rest is most of the memory a run holds between the passes.
+    pub(crate) fn compact_terms(&mut self) {
+        let mut roots = Vec::new();
+        self.for_each_term_mut(&mut |term| roots.push(*term));
+        let remap = self.terms.compact(&roots);
+        self.for_each_term_mut(&mut |term| *term = remap[term.index()]);
+    }
+}
+
+impl Decorator {
+    fn for_each_term_mut(&mut self, f: &mut dyn FnMut(&mut TermId)) {
+        let Decorator {
+            range: _,
+            callee,
+            name: _,
+            path: _,
+            is_call: _,
+            args,
+            str_args: _,
+            keywords: _,
+        } = self;
+        f(callee);
+        args.iter_mut().for_each(f);
+    }
+}

@@ -316,6 +316,7 @@ fn analyze_with(
     checker.walk_body(&module.body);
     let too_deep = checker.too_deep;
     checker.facts.terms.finish();
+    checker.facts.compact_terms();
     let mut diagnostics = checker.diagnostics;
     if let Some(range) = too_deep {
         diagnostics.push(Diagnostic::new(

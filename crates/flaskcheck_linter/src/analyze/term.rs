@@ -20,6 +20,10 @@ pub type Symbol = Box<str>;
 pub struct TermId(u32);
 
 impl TermId {
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+
     /// Nothing known: a value the analysis cannot follow, and that no rule is interested in.
     pub const UNKNOWN: TermId = TermId(0);
     /// Built only from literals.
@@ -503,6 +507,128 @@ impl Terms {
             }
             Term::Exception(_) => "exception".to_string(),
             Term::Format(items) => format!("fmt({})", list(items, ", ")),
+        }
+    }
+}
+
+impl Terms {
+    /// The term with each of its parts replaced by `f(part)`.
+    fn map_parts(&self, term: &Term, f: &mut impl FnMut(TermId) -> TermId) -> Term {
+        let mut list =
+            |items: &[TermId]| items.iter().map(|&item| f(item)).collect::<Box<[TermId]>>();
+        match term {
+            Term::Unknown
+            | Term::Const
+            | Term::Global(_)
+            | Term::Param(_)
+            | Term::SelfOf(_)
+            | Term::ClsOf(_)
+            | Term::Exception(_) => term.clone(),
+            Term::Attr(inner, name) => Term::Attr(f(*inner), name.clone()),
+            Term::Call(call) => {
+                let callee = f(call.callee);
+                let args = call.args.iter().map(|&arg| f(arg)).collect();
+                let keywords = call
+                    .keywords
+                    .iter()
+                    .map(|(name, arg)| (name.clone(), f(*arg)))
+                    .collect();
+                let unpacked = call.unpacked.iter().map(|&arg| f(arg)).collect();
+                Term::Call(Box::new(CallTerm {
+                    callee,
+                    args,
+                    keywords,
+                    unpacked,
+                    range: call.range,
+                }))
+            }
+            Term::Subscript(inner, key) => {
+                let inner = f(*inner);
+                let key = match key {
+                    Key::Dynamic(key) => Key::Dynamic(f(*key)),
+                    other => other.clone(),
+                };
+                Term::Subscript(inner, key)
+            }
+            Term::Element(inner) => Term::Element(f(*inner)),
+            Term::Collect(inner) => Term::Collect(f(*inner)),
+            Term::Container(items) => Term::Container(list(items)),
+            Term::Sequence(items) => Term::Sequence(list(items)),
+            Term::Union(items) => Term::Union(list(items)),
+            Term::AllowListed(inner) => Term::AllowListed(f(*inner)),
+            Term::Keyed(key, inner) => Term::Keyed(key.clone(), f(*inner)),
+            Term::WithoutKey(inner, key) => Term::WithoutKey(f(*inner), key.clone()),
+            Term::Format(items) => Term::Format(list(items)),
+        }
+    }
+
+    /// Keeps the terms reachable from `roots` (and [`TermId::UNKNOWN`], [`TermId::CONST`]),
+    /// in their order, and returns the new id of every old one (`UNKNOWN` for those dropped).
+    /// A term's parts are always built before it, so the new arena keeps that order too.
+    pub(crate) fn compact(&mut self, roots: &[TermId]) -> Vec<TermId> {
+        let mut live = vec![false; self.nodes.len()];
+        live[0] = true;
+        live[1] = true;
+        let mut stack: Vec<TermId> = roots.to_vec();
+        while let Some(term) = stack.pop() {
+            if std::mem::replace(&mut live[term.index()], true) {
+                continue;
+            }
+            for_each_part(self.get(term), &mut |part| stack.push(part));
+        }
+        let mut remap = vec![TermId::UNKNOWN; self.nodes.len()];
+        let mut nodes = Vec::with_capacity(live.iter().filter(|&&l| l).count());
+        for (old, node) in self.nodes.iter().enumerate() {
+            if !live[old] {
+                continue;
+            }
+            let new = TermId(u32::try_from(nodes.len()).expect("fewer than 4 billion terms"));
+            nodes.push(self.map_parts(node, &mut |part| remap[part.index()]));
+            remap[old] = new;
+        }
+        self.nodes = nodes;
+        self.format_ranges = std::mem::take(&mut self.format_ranges)
+            .into_iter()
+            .filter(|(id, _)| live[id.index()])
+            .map(|(id, range)| (remap[id.index()], range))
+            .collect();
+        remap
+    }
+}
+
+/// Calls `f` on each of a term's parts.
+fn for_each_part(term: &Term, f: &mut impl FnMut(TermId)) {
+    match term {
+        Term::Unknown
+        | Term::Const
+        | Term::Global(_)
+        | Term::Param(_)
+        | Term::SelfOf(_)
+        | Term::ClsOf(_)
+        | Term::Exception(_) => {}
+        Term::Attr(inner, _)
+        | Term::Element(inner)
+        | Term::Collect(inner)
+        | Term::AllowListed(inner)
+        | Term::Keyed(_, inner)
+        | Term::WithoutKey(inner, _) => f(*inner),
+        Term::Subscript(inner, key) => {
+            f(*inner);
+            if let Key::Dynamic(key) = key {
+                f(*key);
+            }
+        }
+        Term::Call(call) => {
+            f(call.callee);
+            call.args.iter().for_each(|&arg| f(arg));
+            call.keywords.iter().for_each(|(_, arg)| f(*arg));
+            call.unpacked.iter().for_each(|&arg| f(arg));
+        }
+        Term::Container(items)
+        | Term::Sequence(items)
+        | Term::Union(items)
+        | Term::Format(items) => {
+            items.iter().for_each(|&item| f(item));
         }
     }
 }
