@@ -21,7 +21,6 @@ use crate::source::SourceFile;
 pub struct Suppression {
     /// The directive's text, from its `#` to the end of its codes.
     pub range: TextRange,
-    pub line: u32,
     pub codes: SuppressedCodes,
 }
 
@@ -48,12 +47,15 @@ impl FileSuppressions {
         let mut suppressions = Vec::new();
         for range in comments {
             let comment = &text[range];
+            // Most comments are prose: look for either keyword before parsing anything.
+            if !mentions_directive(comment.as_bytes()) {
+                continue;
+            }
             for (within, codes) in directives(comment) {
                 let start = range.start() + TextSize::try_from(within.start).unwrap_or_default();
                 let end = range.start() + TextSize::try_from(within.end).unwrap_or_default();
                 suppressions.push(Suppression {
                     range: TextRange::new(start, end),
-                    line: file.line_of(start),
                     codes,
                 });
             }
@@ -80,10 +82,12 @@ pub(crate) fn apply(
     enabled: &dyn Fn(Rule) -> bool,
     report_unused: bool,
 ) -> Vec<Diagnostic> {
-    if suppressions.is_empty() {
+    if suppressions.is_empty() || (diagnostics.is_empty() && !report_unused) {
         return Vec::new();
     }
     let list = &suppressions.suppressions;
+    // Lines are counted here, for the few files that have findings, not while reading comments.
+    let lines: Vec<u32> = list.iter().map(|s| file.line_of(s.range.start())).collect();
     // Whether each suppression (blanket) or each of its codes was used.
     let mut used: Vec<Vec<bool>> = list
         .iter()
@@ -95,9 +99,9 @@ pub(crate) fn apply(
     diagnostics.retain(|diagnostic| {
         let line = diagnostic.span.start.line;
         let mut suppressed = false;
-        let first = list.partition_point(|s| s.line < line);
+        let first = lines.partition_point(|&l| l < line);
         for (index, suppression) in list.iter().enumerate().skip(first) {
-            if suppression.line != line {
+            if lines[index] != line {
                 break;
             }
             match &suppression.codes {
@@ -190,6 +194,18 @@ pub(crate) fn apply(
 }
 
 /// The suppression directives in one comment token's text: their byte ranges within it and codes.
+/// Whether a comment contains `noqa` or `flaskcheck`, in any case. Found from their rarest
+/// letters (`q`, and the first `k`), which `memchr` skips to: prose comments are cheap.
+fn mentions_directive(comment: &[u8]) -> bool {
+    let around = |at: usize, before: usize, word: &[u8]| {
+        at.checked_sub(before)
+            .and_then(|start| comment.get(start..start + word.len()))
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(word))
+    };
+    memchr::memchr2_iter(b'q', b'Q', comment).any(|at| around(at, 2, b"noqa"))
+        || memchr::memchr2_iter(b'k', b'K', comment).any(|at| around(at, 4, b"flaskcheck"))
+}
+
 fn directives(comment: &str) -> Vec<(Range<usize>, SuppressedCodes)> {
     let mut out = Vec::new();
     let mut from = 0;

@@ -101,7 +101,9 @@ pub struct LoopFrame {
 pub struct Checker<'a> {
     pub file: &'a SourceFile,
     pub facts: FileFacts,
-    ast_checks: Vec<(Rule, NodeKinds, AstCheck)>,
+    /// The enabled `ast` checks for each node kind (by [`NodeKinds::bit`]), so a node costs only
+    /// the checks that want it.
+    checks_by_kind: Vec<Vec<(Rule, AstCheck)>>,
     /// Every kind some enabled check wants: most nodes are wanted by none.
     wanted: NodeKinds,
     diagnostics: Vec<Diagnostic>,
@@ -211,16 +213,14 @@ impl<'a> Checker<'a> {
         if !self.wanted.contains_kinds(kind) {
             return;
         }
+        let bit = kind.bit();
         let mut index = 0;
-        while index < self.ast_checks.len() {
-            let (rule, kinds, check) = self.ast_checks[index];
-            if !kinds.contains_kinds(kind) {
-                index += 1;
-                continue;
-            }
+        while let Some(&(rule, check)) = self.checks_by_kind[bit].get(index) {
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| check(self, node))) {
                 // The rule is broken on this file: report it once and stop calling it here.
-                self.ast_checks.remove(index);
+                for checks in &mut self.checks_by_kind {
+                    checks.retain(|&(other, _)| other != rule);
+                }
                 self.report_internal_error(rule, node.range(), &panic_message(&*payload));
                 continue;
             }
@@ -288,8 +288,18 @@ fn analyze_with(
     let wanted = ast_checks
         .iter()
         .fold(NodeKinds::NONE, |wanted, (_, kinds, _)| wanted.with(*kinds));
+    let checks_by_kind = (0..64)
+        .map(|bit| {
+            ast_checks
+                .iter()
+                .filter(|(_, kinds, _)| kinds.contains_bit(bit))
+                .map(|&(rule, _, check)| (rule, check))
+                .collect()
+        })
+        .collect();
     let mut checker = Checker {
         wanted,
+        checks_by_kind,
         file,
         facts: FileFacts {
             module: module_name.name,
@@ -299,7 +309,6 @@ fn analyze_with(
             terms: Terms::with_capacity(file.text().len() / 64),
             ..FileFacts::default()
         },
-        ast_checks,
         diagnostics: Vec::new(),
         depth: 0,
         too_deep: None,

@@ -86,6 +86,15 @@ impl NodeKinds {
         self.contains_kinds(NodeKinds::of(node))
     }
 
+    /// The bit of a single kind (as [`NodeKinds::of`] returns).
+    pub fn bit(self) -> usize {
+        self.0.trailing_zeros() as usize
+    }
+
+    pub fn contains_bit(self, bit: usize) -> bool {
+        self.0 & (1 << bit) != 0
+    }
+
     /// Whether the sets share a kind.
     pub fn contains_kinds(self, other: NodeKinds) -> bool {
         self.0 & other.0 != 0
