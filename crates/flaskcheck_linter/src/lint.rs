@@ -208,6 +208,14 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     let mut diagnostics = filter_diagnostics(diagnostics, &files, &suppressions, options);
     sort_diagnostics(&mut diagnostics, &files);
     merge_duplicates(&mut diagnostics);
+    // Freeing every file's facts is serial work (1.5% of all instructions on Superset) that
+    // nothing waits for: it overlaps with rendering, or the process exits first.
+    drop(index);
+    drop(analyzed);
+    // If no thread can be started, the closure (and the facts) are dropped here instead.
+    let _ = std::thread::Builder::new()
+        .name("flaskcheck-free".into())
+        .spawn(move || drop(analyses));
     Ok(LintReport {
         files,
         diagnostics,
