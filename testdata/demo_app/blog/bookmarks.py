@@ -44,7 +44,7 @@ def create_reading_list():
 
 @bp.route("/reading-lists/<list_id>")
 def get_reading_list(list_id):
-    reading_list = mongo.db.reading_lists.find_one({"_id": ObjectId(list_id)})  # expect: FC104
+    reading_list = mongo.db.reading_lists.find_one({"_id": ObjectId(list_id)})  # expect: FC104, FC301
     if reading_list is None:
         abort(404)
     reading_list["_id"] = str(reading_list["_id"])
@@ -53,7 +53,7 @@ def get_reading_list(list_id):
 
 @bp.route("/reading-lists/<list_id>/titles")
 def reading_list_titles(list_id):
-    reading_list = mongo.db.reading_lists.find_one(
+    reading_list = mongo.db.reading_lists.find_one(  # expect: FC301
         {"_id": ObjectId(list_id)}, {"_id": 0, "title": 1, "post_ids": 1}
     )
     if reading_list is None:

@@ -8,6 +8,11 @@
 //! pass reports lookups in views whose key comes from the URL or the request, of models that are
 //! owned (an ownership column or a foreign key to the user table), in functions without any
 //! ownership check or permission decorator.
+//!
+//! MongoDB: `find_one({"_id": ObjectId(key)})` and the other single-document calls are lookups
+//! too. A collection is owned when some query in the project filters it by an ownership field
+//! (or a document inserted into it carries one); the file pass leaves that evidence as a note
+//! with the collection's name, and the project pass confirms both calls are on collections.
 
 use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::Ranged;
@@ -20,6 +25,8 @@ use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::{ClassId, FuncId, Kind, ProjectIndex};
 use crate::registry::Rule;
+use crate::source::FileId;
+use rustc_hash::FxHashMap;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
@@ -36,6 +43,32 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
 /// function.
 const LOOKUP: &str = "lookup";
 const CHECKED: &str = "checked";
+/// `mongo-lookup:METHOD:COLLECTION` (terms: the receiver, then the keys) and
+/// `mongo-owned:COLLECTION:FIELD` (terms: the receiver).
+const MONGO_LOOKUP: &str = "mongo-lookup:";
+const MONGO_OWNED: &str = "mongo-owned:";
+
+/// Collection methods that read, change or delete one document chosen by their filter.
+const MONGO_ONE: &[&str] = &[
+    "find_one",
+    "find_one_or_404",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+    "update_one",
+    "replace_one",
+    "delete_one",
+];
+
+/// Collection methods whose filter (or, for inserts, document) shows which fields the
+/// collection's documents carry.
+const MONGO_FILTERING: &[&str] = &[
+    "find",
+    "count_documents",
+    "update_many",
+    "delete_many",
+    "insert_one",
+];
 
 /// Columns (and relationship names) that say whom a row belongs to.
 const OWNER_COLUMNS: &[&str] = &[
@@ -178,6 +211,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                     let method = attr.attr.id.as_str();
                     if method == "get" || ONE.contains(&method) {
                         lookup(checker, expr, call, Some(&attr.value), method);
+                        return;
+                    }
+                    if MONGO_ONE.contains(&method) || MONGO_FILTERING.contains(&method) {
+                        mongo_call(checker, call, &attr.value, method);
                         return;
                     }
                 }
@@ -339,14 +376,54 @@ fn mentions_current_user(expr: &Expr) -> bool {
 /// `post.owner_id`, `Post.user`, `post.published`: an attribute that scopes by owner or
 /// visibility.
 fn names_scoping_attribute(expr: &Expr) -> bool {
+    let scoping = |name: &str| OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
     let mut found = false;
-    visit_expr(expr, &mut |expr| {
-        if let Expr::Attribute(attr) = expr {
-            let name = attr.attr.id.as_str();
-            found |= OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
+    visit_expr(expr, &mut |expr| match expr {
+        Expr::Attribute(attr) => found |= scoping(attr.attr.id.as_str()),
+        // A document's field: `doc["user_id"]`, `doc.get("owner_id")`.
+        Expr::Subscript(subscript) => {
+            if let Expr::StringLiteral(key) = &*subscript.slice {
+                found |= is_owner_field(key.value.to_str()) || scoping(key.value.to_str());
+            }
         }
+        Expr::Call(call) => {
+            if let (Expr::Attribute(attr), Some(Expr::StringLiteral(key))) =
+                (&*call.func, call.arguments.args.first())
+            {
+                found |= attr.attr.id.as_str() == "get"
+                    && (is_owner_field(key.value.to_str()) || scoping(key.value.to_str()));
+            }
+        }
+        _ => {}
     });
     found
+}
+
+/// A document field that names its owner: the ownership columns, their camelCase spellings
+/// (`userId`, `ownerId`) and the bare relation names (`owner`, `user`).
+fn is_owner_field(name: &str) -> bool {
+    if OWNER_COLUMNS.contains(&name) {
+        return true;
+    }
+    let folded: String = name
+        .chars()
+        .filter(|&c| c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    OWNER_COLUMNS
+        .iter()
+        .any(|column| column.replace('_', "") == folded)
+        || matches!(
+            folded.as_str(),
+            "owner"
+                | "user"
+                | "author"
+                | "tenant"
+                | "account"
+                | "customer"
+                | "creator"
+                | "createdby"
+        )
 }
 
 /// Calls `f` on `expr` and every expression inside it.
@@ -538,13 +615,133 @@ fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
     }
 }
 
+/// A call on what may be a Mongo collection: records the ownership fields its filter (or
+/// inserted document) names, and, for a single-document call in a function, the lookup with its
+/// keys unless the filter is scoped to an owner.
+fn mongo_call(checker: &mut Checker<'_>, call: &ast::ExprCall, receiver: &Expr, method: &str) {
+    let filter = call
+        .arguments
+        .args
+        .first()
+        .or_else(|| call.arguments.find_keyword("filter").map(|k| &k.value))
+        .or_else(|| call.arguments.find_keyword("document").map(|k| &k.value));
+    let Some(filter) = filter else { return };
+    let receiver_term = checker.term(receiver);
+    if !receiver_term.is_interesting() {
+        return;
+    }
+    let Some(collection) = collection_name(checker, receiver, receiver_term) else {
+        return;
+    };
+    let fields = filter_fields(checker, filter);
+    if let Some((owner, _, _)) = fields.iter().find(|(name, _, _)| is_owner_field(name)) {
+        let note = format!("{MONGO_OWNED}{collection}:{owner}");
+        checker.defer(
+            Rule::UnscopedObjectLookup,
+            call.range(),
+            vec![receiver_term],
+            note,
+        );
+    }
+    if !MONGO_ONE.contains(&method) || checker.current_function().is_none() {
+        return;
+    }
+    let scoped = fields.iter().any(|(name, _, mentions_user)| {
+        *mentions_user || is_owner_field(name) || SCOPING_ATTRIBUTES.contains(&name.as_str())
+    });
+    if scoped {
+        return;
+    }
+    let mut terms = vec![receiver_term];
+    terms.extend(
+        fields
+            .iter()
+            .filter(|(name, term, _)| is_key_name(name) && term.is_interesting())
+            .map(|(_, term, _)| *term),
+    );
+    if terms.len() > 1 {
+        let note = format!("{MONGO_LOOKUP}{method}:{collection}");
+        checker.defer(Rule::UnscopedObjectLookup, call.range(), terms, note);
+    }
+}
+
+/// The fields a Mongo filter names at its top level, with their values' terms and whether the
+/// value mentions the current user: a literal dict, or a local name holding one.
+fn filter_fields(checker: &mut Checker<'_>, filter: &Expr) -> Vec<(String, TermId, bool)> {
+    let mut fields = Vec::new();
+    if let Expr::Dict(dict) = filter {
+        for item in &dict.items {
+            if let Some(Expr::StringLiteral(key)) = &item.key {
+                let term = checker.term(&item.value);
+                fields.push((
+                    key.value.to_str().to_string(),
+                    term,
+                    mentions_current_user(&item.value),
+                ));
+            }
+        }
+        return fields;
+    }
+    let term = checker.term(filter);
+    let terms = checker.terms();
+    let mut pending = vec![(term, 4u32)];
+    while let Some((term, budget)) = pending.pop() {
+        match terms.get(term) {
+            Term::Container(items) | Term::Union(items) if budget > 0 => {
+                pending.extend(items.iter().map(|&item| (item, budget - 1)));
+            }
+            Term::Keyed(name, value) => fields.push((name.to_string(), *value, false)),
+            _ => {}
+        }
+    }
+    fields
+}
+
+/// What names a collection, the same wherever it is used: `db.orders`, `db["orders"]`,
+/// `db.get_collection("orders")`, and a variable holding one of these (`orders = db.orders`),
+/// the last part of the path it was read from. A variable's own name is the fallback, without a
+/// `_collection`/`_coll` suffix.
+fn collection_name(checker: &Checker<'_>, receiver: &Expr, term: TermId) -> Option<String> {
+    if let Expr::Call(call) = receiver {
+        if callee_last(&call.func) == Some("get_collection") {
+            if let Some(Expr::StringLiteral(name)) = call.arguments.args.first() {
+                return Some(name.value.to_str().to_string());
+            }
+        }
+    }
+    let name = match checker.terms().get(term) {
+        Term::Global(symbol) => symbol.rsplit('.').next().unwrap_or(symbol).to_string(),
+        Term::Attr(_, name) => name.to_string(),
+        Term::Subscript(_, crate::analyze::term::Key::Str(name)) => name.to_string(),
+        _ => match receiver {
+            Expr::Name(name) => name.id.to_string(),
+            Expr::Attribute(attr) => attr.attr.id.to_string(),
+            Expr::Subscript(subscript) => match &*subscript.slice {
+                Expr::StringLiteral(name) => name.value.to_str().to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        },
+    };
+    let name = ["_collection", "_coll", "_col"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .unwrap_or(&name)
+        .to_string();
+    (!name.is_empty()).then_some(name)
+}
+
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
     let file = ctx.file_id();
     let index = ctx.index;
     let facts = &ctx.analysis.facts;
     let user_tables = user_tables(ctx);
     for record in &facts.deferred {
-        if record.rule != Rule::UnscopedObjectLookup || &*record.note != LOOKUP {
+        if record.rule != Rule::UnscopedObjectLookup {
+            continue;
+        }
+        let mongo = record.note.strip_prefix(MONGO_LOOKUP);
+        if mongo.is_none() && &*record.note != LOOKUP {
             continue;
         }
         let Some(local) = record.function else {
@@ -566,6 +763,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         let Some((&call, keys)) = record.terms.split_first() else {
             continue;
         };
+        if let Some(mongo) = mongo {
+            report_mongo_lookup(ctx, record, function, mongo, call, keys);
+            continue;
+        }
         let loaded = ctx.evaluator.eval(file, call);
         let Some(model) = loaded.iter().find_map(|fact| match fact.kind {
             Kind::Instance(class) if index.is_model(class) => Some(class),
@@ -596,6 +797,98 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             model_name.to_lowercase()
         ));
     }
+}
+
+/// A single-document Mongo call in an unguarded view: reported when the receiver is a
+/// collection, some query in the project filters that collection by an owner, and a key came
+/// from the client.
+fn report_mongo_lookup(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    record: &crate::analyze::Deferred,
+    function: FuncId,
+    note: &str,
+    receiver: TermId,
+    keys: &[TermId],
+) {
+    let Some((method, collection)) = note.split_once(':') else {
+        return;
+    };
+    let file = ctx.file_id();
+    if !is_collection(ctx, file, receiver) {
+        return;
+    }
+    let Some(owner) = collection_owner(ctx, collection) else {
+        return;
+    };
+    let function_facts = ctx.index.function(function);
+    let Some(source) = keys
+        .iter()
+        .find_map(|&key| key_source(ctx, function_facts, key, 4))
+    else {
+        return;
+    };
+    ctx.report(
+        record.range,
+        format!(
+            "`{method}()` on the `{collection}` collection (owned through `{owner}`) picks a document by {source}, and nothing in `{}` checks that it belongs to the current user",
+            function_facts.name
+        ),
+    )
+    .help = Some(format!(
+        "add the owner to the filter (`{{\"_id\": ..., \"{owner}\": current_user.id}}`) or compare `doc[\"{owner}\"]` with the current user and `abort(403)`"
+    ));
+}
+
+fn is_collection(ctx: &mut ProjectContext<'_, '_, '_>, file: FileId, term: TermId) -> bool {
+    ctx.evaluator
+        .eval(file, term)
+        .contains(|kind| matches!(kind, Kind::MongoCollection))
+}
+
+/// Evidence that a collection's documents have an owner: `(file, receiver, field)` for each
+/// filter or inserted document naming an ownership field, by collection name, in file order.
+type OwnerEvidence = FxHashMap<Box<str>, Vec<(FileId, TermId, Box<str>)>>;
+
+fn owner_evidence(index: &ProjectIndex<'_>, file_count: usize) -> OwnerEvidence {
+    let mut evidence = OwnerEvidence::default();
+    for file in 0..file_count {
+        let file = FileId(u32::try_from(file).unwrap_or(u32::MAX));
+        let Some(facts) = index.facts(file) else {
+            continue;
+        };
+        for record in &facts.deferred {
+            if record.rule != Rule::UnscopedObjectLookup {
+                continue;
+            }
+            let Some(rest) = record.note.strip_prefix(MONGO_OWNED) else {
+                continue;
+            };
+            let (Some((collection, field)), Some(&receiver)) =
+                (rest.split_once(':'), record.terms.first())
+            else {
+                continue;
+            };
+            evidence
+                .entry(collection.into())
+                .or_default()
+                .push((file, receiver, field.into()));
+        }
+    }
+    evidence
+}
+
+/// The field through which a collection's documents are owned: from the first evidence whose
+/// receiver really is a collection.
+fn collection_owner(ctx: &mut ProjectContext<'_, '_, '_>, collection: &str) -> Option<Box<str>> {
+    let file_count = ctx.file_count();
+    let evidence = ctx.index.memo("FC301.mongo-owner-evidence", |index| {
+        owner_evidence(index, file_count)
+    });
+    let candidates = evidence.get(collection)?;
+    candidates
+        .iter()
+        .find(|(file, receiver, _)| is_collection(ctx, *file, *receiver))
+        .map(|(_, _, field)| field.clone())
 }
 
 /// Where a key comes from, when the client chose it: a route parameter or request data. Looks
