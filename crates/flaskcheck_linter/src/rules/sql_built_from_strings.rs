@@ -7,8 +7,13 @@
 //! and values made safe (`int(...)`, `<int:id>` route parameters, quoting helpers) stay silent;
 //! request data and route parameters are high severity, parameters of other functions medium,
 //! any other value low.
+//!
+//! An allow-list guard makes a value safe where it holds: `if sort not in ALLOWED: abort(400)`
+//! (or a body that replaces the value) guards the rest of the function, `if sort in ALLOWED:` its
+//! own body, `assert sort in ALLOWED` what follows. The file pass records the guarded value, the
+//! collection and the region; the project pass checks that the collection is a constant.
 
-use flaskcheck_python::ast::{self as ast, Expr, Operator};
+use flaskcheck_python::ast::{self as ast, Expr, Operator, Stmt};
 use flaskcheck_python::{Ranged, TextRange, TextSize};
 
 use super::config_context::is_test_path;
@@ -23,7 +28,7 @@ use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
-    ast_kinds: NodeKinds::CALL,
+    ast_kinds: NodeKinds::CALL.with(NodeKinds::IF).with(NodeKinds::ASSERT),
     project: Some(project),
 };
 
@@ -49,9 +54,22 @@ const DEPTH: u32 = 12;
 /// a quoted literal or identifier.
 const ESCAPE: &str = "escape";
 
+/// The note of an allow-list guard: `guard START END` (the region it holds in; terms: the
+/// guarded value, then the collection).
+const GUARD: &str = "guard";
+
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        return;
+    let call = match node {
+        Node::Expr(Expr::Call(call)) => call,
+        Node::Stmt(Stmt::If(stmt)) => return membership_guard_if(checker, stmt),
+        Node::Stmt(Stmt::Assert(stmt)) => {
+            if let Some((value, collection, true)) = membership(&stmt.test) {
+                let region = TextRange::new(stmt.range().end(), TextSize::from(u32::MAX));
+                record_guard(checker, value, collection, region);
+            }
+            return;
+        }
+        _ => return,
     };
     let sink = match &*call.func {
         Expr::Attribute(attr) => {
@@ -133,6 +151,118 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     }
 }
 
+/// `value in collection` (`true`) or `value not in collection` (`false`).
+fn membership(test: &Expr) -> Option<(&Expr, &Expr, bool)> {
+    let Expr::Compare(compare) = test else {
+        return None;
+    };
+    let ([op], [collection]) = (&*compare.ops, &*compare.comparators) else {
+        return None;
+    };
+    match op {
+        ast::CmpOp::In => Some((&compare.left, collection, true)),
+        ast::CmpOp::NotIn => Some((&compare.left, collection, false)),
+        _ => None,
+    }
+}
+
+/// The membership tests of a condition that all hold in its body (`a in A and b in B`) or, when
+/// it is false, after it (`a not in A or b not in B`): `(value, collection)` pairs and which of
+/// the two it is.
+fn memberships(test: &Expr) -> Option<(Vec<(&Expr, &Expr)>, bool)> {
+    if let Some((value, collection, inside)) = membership(test) {
+        return Some((vec![(value, collection)], inside));
+    }
+    let Expr::BoolOp(boolop) = test else {
+        return None;
+    };
+    let inside = boolop.op == ast::BoolOp::And;
+    let mut pairs = Vec::new();
+    for operand in &boolop.values {
+        match membership(operand) {
+            Some((value, collection, operand_inside)) if operand_inside == inside => {
+                pairs.push((value, collection));
+            }
+            // Another condition beside the tests: `a in A and other` still guards `a`, while
+            // `a not in A or other` lets `a` through when `other` is false.
+            _ if inside => {}
+            _ => return None,
+        }
+    }
+    (!pairs.is_empty()).then_some((pairs, inside))
+}
+
+/// `if sort in ALLOWED:` guards its body; `if sort not in ALLOWED:` guards the rest of the
+/// function when its body leaves (`abort(400)`, `raise`, `return`) or replaces the value.
+fn membership_guard_if(checker: &mut Checker<'_>, stmt: &ast::StmtIf) {
+    if checker.current_function().is_none() {
+        return;
+    }
+    let Some((pairs, inside)) = memberships(&stmt.test) else {
+        return;
+    };
+    let leaves_body = stmt.body.last().is_some_and(leaves);
+    for (value, collection) in pairs {
+        let region = if inside {
+            let (Some(first), Some(last)) = (stmt.body.first(), stmt.body.last()) else {
+                return;
+            };
+            TextRange::new(first.range().start(), last.range().end())
+        } else if leaves_body || replaces(&stmt.body, value) {
+            TextRange::new(stmt.range().end(), TextSize::from(u32::MAX))
+        } else {
+            continue;
+        };
+        record_guard(checker, value, collection, region);
+    }
+}
+
+fn record_guard(checker: &mut Checker<'_>, value: &Expr, collection: &Expr, region: TextRange) {
+    let value_term = checker.term(value);
+    if !value_term.is_interesting() {
+        return;
+    }
+    let collection_term = checker.term(collection);
+    let note = format!(
+        "{GUARD} {} {}",
+        u32::from(region.start()),
+        u32::from(region.end())
+    );
+    checker.defer(
+        Rule::SqlBuiltFromStrings,
+        value.range(),
+        vec![value_term, collection_term],
+        note,
+    );
+}
+
+/// A statement after which the block does not go on: `return`, `raise`, `abort(...)`.
+fn leaves(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) | Stmt::Break(_) => true,
+        Stmt::Expr(expr) => matches!(
+            &*expr.value,
+            Expr::Call(call) if matches!(&*call.func, Expr::Name(name) if name.id.as_str() == "abort")
+                || matches!(&*call.func, Expr::Attribute(attr) if attr.attr.id.as_str() == "abort")
+        ),
+        _ => false,
+    }
+}
+
+/// `sort = "id"` in the body: the value is replaced by a default.
+fn replaces(body: &[Stmt], value: &Expr) -> bool {
+    let Expr::Name(name) = value else {
+        return false;
+    };
+    body.iter().any(|stmt| match stmt {
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|target| matches!(target, Expr::Name(t) if t.id == name.id)),
+        _ => false,
+    })
+}
+
 /// `x.replace("'", "''")`, `x.replace('"', '""')`, `` x.replace("`", "``") ``.
 fn is_quote_escape(call: &ast::ExprCall) -> bool {
     let [from, to] = &*call.arguments.args else {
@@ -211,6 +341,8 @@ struct Scan<'t> {
     function: Option<FuncId>,
     /// Calls that escape quotes (`x.replace("'", "''")`).
     escapes: &'t [TextRange],
+    /// Values checked against a constant allow-list where the statement is built.
+    guarded: &'t [TermId],
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
@@ -225,18 +357,38 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         .filter(|record| &*record.note == ESCAPE)
         .map(|record| record.range)
         .collect();
+    let guards: Vec<(&Deferred, TextRange)> = records
+        .iter()
+        .filter_map(|record| Some((*record, guard_region(&record.note)?)))
+        .collect();
     let mut seen: Vec<TextRange> = Vec::new();
     for deferred in records {
-        if &*deferred.note == ESCAPE || seen.contains(&deferred.range) {
+        if &*deferred.note == ESCAPE
+            || guard_region(&deferred.note).is_some()
+            || seen.contains(&deferred.range)
+        {
             continue;
         }
         seen.push(deferred.range);
+        let guarded: Vec<TermId> = guards
+            .iter()
+            .filter(|(guard, region)| {
+                guard.function == deferred.function
+                    && deferred.function.is_some()
+                    && region.contains_range(deferred.range)
+            })
+            .filter_map(|(guard, _)| match *guard.terms {
+                [value, collection] if is_constant_collection(ctx, collection) => Some(value),
+                _ => None,
+            })
+            .collect();
         let scan = Scan {
             terms: &facts.terms,
             function: deferred
                 .function
                 .map(|local| ctx.index.function_id(ctx.file_id(), local)),
             escapes: &escapes,
+            guarded: &guarded,
         };
         let mut worst: Option<Taint> = None;
         for &term in &deferred.terms {
@@ -245,6 +397,26 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         let Some(taint) = worst else { continue };
         report(ctx, deferred, taint);
     }
+}
+
+/// The region of a guard's note.
+fn guard_region(note: &str) -> Option<TextRange> {
+    let mut parts = note.strip_prefix(GUARD)?.split_whitespace();
+    let start = parts.next()?.parse::<u32>().ok()?;
+    let end = parts.next()?.parse::<u32>().ok()?;
+    (start <= end).then(|| TextRange::new(TextSize::from(start), TextSize::from(end)))
+}
+
+/// A collection written in the code: a literal of constants, or a name bound to one.
+fn is_constant_collection(ctx: &mut ProjectContext<'_, '_, '_>, term: TermId) -> bool {
+    if term == TermId::CONST {
+        return true;
+    }
+    if !term.is_interesting() {
+        return false;
+    }
+    let value = ctx.evaluator.eval(ctx.file_id(), term);
+    !value.is_empty() && value.iter().all(|fact| fact.kind == Kind::Const)
 }
 
 fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Taint) {
@@ -436,6 +608,13 @@ fn classify(
     }
     let depth = depth - 1;
     let terms = scan.terms;
+    if scan
+        .guarded
+        .iter()
+        .any(|&guarded| guarded == term || terms.get(guarded) == terms.get(term))
+    {
+        return;
+    }
     match terms.get(term) {
         Term::Format(parts)
         | Term::Union(parts)
