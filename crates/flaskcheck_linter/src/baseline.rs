@@ -41,7 +41,8 @@ pub struct BaselineEntry {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read the baseline {}: {source}", .path.display())]
+    // The I/O error is the `source`: the CLI prints it after the message, once.
+    #[error("cannot read the baseline {}", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -53,7 +54,7 @@ pub enum BaselineError {
         .path.display()
     )]
     Version { path: PathBuf, found: u32 },
-    #[error("cannot write the baseline {}: {source}", .path.display())]
+    #[error("cannot write the baseline {}", .path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,

@@ -73,6 +73,24 @@ pub fn comment_ranges(source: &str) -> Vec<TextRange> {
     ranges
 }
 
+/// The parser quotes the offending token as it is: a NUL or another control character would be
+/// invisible (or garble a terminal) in a message, so those are escaped (`\u{0}`).
+fn printable(message: &str) -> String {
+    if !message.chars().any(char::is_control) {
+        return message.to_string();
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Parses a module. A file that Ruff's parser accepts but CPython would refuse for bracket
 /// nesting is reported as a syntax error too.
 pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
@@ -80,7 +98,7 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
         ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
     if let Some(first) = parsed.errors().first() {
         let error = SyntaxError {
-            message: first.error.to_string(),
+            message: printable(&first.error.to_string()),
             range: first.location,
             further_errors: parsed.errors().len() - 1,
         };
@@ -144,6 +162,15 @@ mod tests {
         let err = parse_module(&deep).err().unwrap();
         assert!(err.message.contains("too many nested parentheses"));
         assert_eq!(u32::from(err.range.start()), 4 + 200);
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        let Err(err) = parse_module("x = 1\n\0\n") else {
+            panic!("a NUL byte is not Python");
+        };
+        assert!(!err.message.contains('\0'), "{}", err.message);
+        assert!(err.message.contains("\\u{0}"), "{}", err.message);
     }
 
     #[test]
