@@ -236,10 +236,11 @@ fn record_guard(checker: &mut Checker<'_>, value: &Expr, collection: &Expr, regi
     );
 }
 
-/// A statement after which the block does not go on: `return`, `raise`, `abort(...)`.
+/// A statement after which the block does not go on: `return`, `raise`, `abort(...)`, and
+/// `continue` (the value is skipped). Not `break`: the loop variable keeps the refused value.
 fn leaves(stmt: &Stmt) -> bool {
     match stmt {
-        Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) | Stmt::Break(_) => true,
+        Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) => true,
         Stmt::Expr(expr) => matches!(
             &*expr.value,
             Expr::Call(call) if matches!(&*call.func, Expr::Name(name) if name.id.as_str() == "abort")

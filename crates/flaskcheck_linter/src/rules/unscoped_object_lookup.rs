@@ -412,7 +412,7 @@ fn is_owner_field(name: &str) -> bool {
         .collect();
     OWNER_COLUMNS
         .iter()
-        .any(|column| column.replace('_', "") == folded)
+        .any(|column| column.bytes().filter(|&b| b != b'_').eq(folded.bytes()))
         || matches!(
             folded.as_str(),
             "owner"
