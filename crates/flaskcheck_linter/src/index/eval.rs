@@ -959,18 +959,12 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     statement
                         .iter()
                         .filter(|fact| matches!(fact.kind, Kind::Query(_)))
-                        .map(|fact| fact.becomes(fact.kind.clone()))
+                        .cloned()
                         .collect()
                 }
                 "scalar" => {
                     let statement = self.arg(ctx, call, 0, "statement", depth);
-                    statement
-                        .iter()
-                        .filter_map(|fact| match fact.kind {
-                            Kind::Query(class) => Some(Fact::at(Kind::Instance(class), origin)),
-                            _ => None,
-                        })
-                        .collect()
+                    selected(&statement, origin, Kind::Instance)
                 }
                 _ => Value::empty(),
             },
@@ -981,25 +975,11 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     "get_or_404" => self.first_entity_instance(ctx, call, origin, depth),
                     "first_or_404" | "one_or_404" => {
                         let statement = self.arg(ctx, call, 0, "statement", depth);
-                        statement
-                            .iter()
-                            .filter_map(|fact| match fact.kind {
-                                Kind::Query(class) => Some(Fact::at(Kind::Instance(class), origin)),
-                                _ => None,
-                            })
-                            .collect()
+                        selected(&statement, origin, Kind::Instance)
                     }
                     "paginate" => {
                         let statement = self.arg(ctx, call, 0, "select", depth);
-                        statement
-                            .iter()
-                            .filter_map(|fact| match fact.kind {
-                                Kind::Query(class) => {
-                                    Some(Fact::at(Kind::Pagination(class), origin))
-                                }
-                                _ => None,
-                            })
-                            .collect()
+                        selected(&statement, origin, Kind::Pagination)
                     }
                     _ => Value::empty(),
                 }
@@ -1136,4 +1116,16 @@ fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
         (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
         _ => return None,
     })
+}
+
+/// What running a statement (`select(Model)...`) makes of each model it selects: `make(model)`,
+/// made at `origin` (an instance from `scalar`, a pagination from `paginate`).
+fn selected(statement: &Value, origin: Origin, make: fn(ClassId) -> Kind) -> Value {
+    statement
+        .iter()
+        .filter_map(|fact| match fact.kind {
+            Kind::Query(class) => Some(Fact::at(make(class), origin)),
+            _ => None,
+        })
+        .collect()
 }

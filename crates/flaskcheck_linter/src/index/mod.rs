@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
-pub use external::is_serializer_method;
+pub use external::{is_serializer_method, QUERY_ONE};
 pub use serializers::Serialization;
 pub use value::{Fact, Kind, Origin, Value};
 

@@ -170,12 +170,7 @@ fn is_logger(expr: &Expr) -> bool {
 /// arguments of `.format()`, or the argument itself.
 fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     match expr {
-        Expr::StringLiteral(_)
-        | Expr::BytesLiteral(_)
-        | Expr::NumberLiteral(_)
-        | Expr::BooleanLiteral(_)
-        | Expr::NoneLiteral(_)
-        | Expr::EllipsisLiteral(_) => {}
+        _ if expr.is_literal_expr() => {}
         Expr::FString(fstring) => {
             for part in fstring.value.iter() {
                 if let FStringPart::FString(f) = part {

@@ -417,6 +417,11 @@ fn is_constant_collection(ctx: &mut ProjectContext<'_, '_, '_>, term: TermId) ->
         return false;
     }
     let value = ctx.evaluator.eval(ctx.file_id(), term);
+    all_constant(&value)
+}
+
+/// A value known, and made only of data written in the code.
+fn all_constant(value: &crate::index::Value) -> bool {
     !value.is_empty() && value.iter().all(|fact| fact.kind == Kind::Const)
 }
 
@@ -746,7 +751,7 @@ fn is_constant_lookup(ctx: &mut ProjectContext<'_, '_, '_>, terms: &Terms, calle
         },
         _ => return false,
     };
-    !value.is_empty() && value.iter().all(|fact| fact.kind == Kind::Const)
+    all_constant(&value)
 }
 
 /// String methods whose result is the receiver's text, transformed.

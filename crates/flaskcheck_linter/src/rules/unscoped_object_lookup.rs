@@ -23,7 +23,7 @@ use crate::analyze::facts::FunctionFacts;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
-use crate::index::{ClassId, FuncId, Kind, ProjectIndex};
+use crate::index::{ClassId, FuncId, Kind, ProjectIndex, QUERY_ONE};
 use crate::registry::Rule;
 use crate::source::FileId;
 use rustc_hash::FxHashMap;
@@ -120,19 +120,6 @@ const SCOPING_ATTRIBUTES: &[&str] = &[
     "is_draft",
 ];
 
-/// Terminal query methods that load one row.
-const ONE: &[&str] = &[
-    "first",
-    "first_or_404",
-    "one",
-    "one_or_none",
-    "one_or_404",
-    "scalar",
-    "scalar_one",
-    "scalar_one_or_none",
-    "get_or_404",
-];
-
 /// Words of a decorator's name that mean it checks more than being logged in.
 const PERMISSION_WORDS: &[&str] = &[
     "permission",
@@ -209,7 +196,8 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             match &*call.func {
                 Expr::Attribute(attr) => {
                     let method = attr.attr.id.as_str();
-                    if method == "get" || ONE.contains(&method) {
+                    // `fetchone` is a DB-API cursor's: the rows of raw SQL, not a model.
+                    if QUERY_ONE.contains(&method) && method != "fetchone" {
                         lookup(checker, expr, call, Some(&attr.value), method);
                         return;
                     }
@@ -220,7 +208,8 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 }
                 // A project helper: `first_or_404(db.select(Post).where(Post.id == post_id))`.
                 Expr::Name(name)
-                    if ONE.contains(&name.id.as_str()) && name.id.as_str() != "get_or_404" =>
+                    if QUERY_ONE.contains(&name.id.as_str())
+                        && !matches!(name.id.as_str(), "get" | "get_or_404" | "fetchone") =>
                 {
                     lookup(checker, expr, call, None, name.id.as_str());
                     return;
