@@ -346,7 +346,7 @@ impl<'a> ProjectIndex<'a> {
         if let Some(id) = self.class_by_qualname(name) {
             return Some(id);
         }
-        let simple = name.rsplit('.').next().unwrap_or(name);
+        let simple = last_segment(name);
         let candidates = self.classes_named(simple);
         candidates
             .iter()
@@ -596,7 +596,7 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
     }
     let budget = budget - 1;
     match terms.get(term) {
-        Term::Global(symbol) => names.contains(&symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Global(symbol) => names.contains(&last_segment(symbol)),
         Term::Attr(inner, name) => {
             names.contains(&name.as_str()) || mentions(terms, *inner, names, budget)
         }

@@ -6,6 +6,7 @@ use std::path::{Component, Path};
 use flaskcheck_python::ast::{self as ast, Expr};
 
 use crate::analyze::Checker;
+use crate::index::last_segment;
 
 /// A file that only tests run: under a `tests`/`test` folder, or named `test_*.py`, `*_test.py`,
 /// `*_tests.py` or `conftest.py`. Settings there are never deployed.
@@ -108,7 +109,7 @@ pub(crate) fn in_development_context(checker: &Checker<'_>) -> Option<String> {
         }
     }
     let module = &checker.facts.module;
-    let last = module.rsplit('.').next().unwrap_or(module);
+    let last = last_segment(module);
     is_development_name(last).then(|| format!("module `{module}`"))
 }
 

@@ -19,6 +19,7 @@ use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
+use crate::index::last_segment;
 use crate::index::{ClassId, Kind};
 use crate::registry::Rule;
 use crate::source::FileId;
@@ -430,7 +431,7 @@ fn subclasses_app(ctx: &ProjectContext<'_, '_, '_>, class: ClassId) -> bool {
 
 /// `app`, `application`, `flask_app`, `self.app`, `socketio`.
 fn is_app_name(text: &str) -> bool {
-    let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+    let last = last_segment(text).to_ascii_lowercase();
     last == "app"
         || last == "application"
         || last.ends_with("_app")

@@ -17,6 +17,7 @@ use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
+use crate::index::last_segment;
 use crate::index::{Fact, FuncId, Kind, Origin, Value};
 use crate::registry::Rule;
 
@@ -493,7 +494,7 @@ fn clause_is_client_facing(
         Term::Global(symbol) => {
             let value = evaluator.eval(file, term);
             if value.is_empty() {
-                let name = symbol.rsplit('.').next().unwrap_or(symbol);
+                let name = last_segment(symbol);
                 INPUT_ERRORS.contains(&name)
             } else {
                 is_client_facing(&value)

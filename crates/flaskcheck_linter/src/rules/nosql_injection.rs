@@ -15,6 +15,7 @@ use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
+use crate::index::last_segment;
 use crate::index::Kind;
 use crate::registry::Rule;
 
@@ -181,11 +182,8 @@ fn filter_parts<'e>(expr: &'e Expr, top: bool, out: &mut Vec<(char, &'e Expr)>) 
 /// `mongo.db.users`, `db["users"]`, `self.collection`, `users_coll`.
 fn looks_like_collection(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    let last = lower.rsplit('.').next().unwrap_or(&lower);
-    let parent = lower
-        .rsplit('.')
-        .nth(1)
-        .map(|p| p.rsplit('.').next().unwrap_or(p));
+    let last = last_segment(&lower);
+    let parent = lower.rsplit('.').nth(1);
     last.contains("collection")
         || last.ends_with("_coll")
         || last == "coll"

@@ -20,6 +20,7 @@ use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
+use crate::index::last_segment;
 use crate::index::{is_serializer_method, ClassId, Kind, ProjectIndex};
 use crate::registry::Rule;
 
@@ -641,7 +642,7 @@ fn is_auto_schema(index: &ProjectIndex<'_>, class: ClassId) -> bool {
         };
         index.class(id).bases.iter().any(|&base| {
             let name = match facts.terms.get(base) {
-                Term::Global(symbol) => symbol.rsplit('.').next().unwrap_or(symbol),
+                Term::Global(symbol) => last_segment(symbol),
                 Term::Attr(_, name) => name.as_str(),
                 _ => return false,
             };

@@ -23,6 +23,7 @@ use crate::analyze::term::{Key, Term, TermId, Terms};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
+use crate::index::last_segment;
 use crate::index::{FuncId, Kind};
 use crate::registry::Rule;
 
@@ -584,7 +585,7 @@ fn is_sanitizer(name: &str) -> bool {
 fn callee_name(terms: &Terms, callee: TermId) -> Option<&str> {
     match terms.get(callee) {
         Term::Attr(_, name) => Some(name.as_str()),
-        Term::Global(symbol) => Some(symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Global(symbol) => Some(last_segment(symbol)),
         _ => None,
     }
 }
@@ -920,7 +921,7 @@ fn write_term(
         return;
     }
     match terms.get(term) {
-        Term::Global(symbol) => out.push_str(symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Global(symbol) => out.push_str(last_segment(symbol)),
         Term::Param(index) => {
             let name = function
                 .and_then(|f| ctx.index.function(f).params.get(*index as usize))

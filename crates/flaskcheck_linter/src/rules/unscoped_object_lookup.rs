@@ -23,6 +23,7 @@ use crate::analyze::facts::FunctionFacts;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
+use crate::index::last_segment;
 use crate::index::{ClassId, FuncId, Kind, ProjectIndex, QUERY_ONE};
 use crate::registry::Rule;
 use crate::source::FileId;
@@ -365,27 +366,33 @@ fn mentions_current_user(expr: &Expr) -> bool {
 /// `post.owner_id`, `Post.user`, `post.published`: an attribute that scopes by owner or
 /// visibility.
 fn names_scoping_attribute(expr: &Expr) -> bool {
-    let scoping = |name: &str| OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
     let mut found = false;
     visit_expr(expr, &mut |expr| match expr {
-        Expr::Attribute(attr) => found |= scoping(attr.attr.id.as_str()),
+        Expr::Attribute(attr) => {
+            let name = attr.attr.id.as_str();
+            found |= OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
+        }
         // A document's field: `doc["user_id"]`, `doc.get("owner_id")`.
         Expr::Subscript(subscript) => {
             if let Expr::StringLiteral(key) = &*subscript.slice {
-                found |= is_owner_field(key.value.to_str()) || scoping(key.value.to_str());
+                found |= is_scoping_field(key.value.to_str());
             }
         }
         Expr::Call(call) => {
             if let (Expr::Attribute(attr), Some(Expr::StringLiteral(key))) =
                 (&*call.func, call.arguments.args.first())
             {
-                found |= attr.attr.id.as_str() == "get"
-                    && (is_owner_field(key.value.to_str()) || scoping(key.value.to_str()));
+                found |= attr.attr.id.as_str() == "get" && is_scoping_field(key.value.to_str());
             }
         }
         _ => {}
     });
     found
+}
+
+/// A document field that scopes a lookup: an owner field or a visibility flag.
+fn is_scoping_field(name: &str) -> bool {
+    is_owner_field(name) || SCOPING_ATTRIBUTES.contains(&name)
 }
 
 /// A document field that names its owner: the ownership columns, their camelCase spellings
@@ -635,9 +642,9 @@ fn mongo_call(checker: &mut Checker<'_>, call: &ast::ExprCall, receiver: &Expr, 
     if !MONGO_ONE.contains(&method) || checker.current_function().is_none() {
         return;
     }
-    let scoped = fields.iter().any(|(name, _, mentions_user)| {
-        *mentions_user || is_owner_field(name) || SCOPING_ATTRIBUTES.contains(&name.as_str())
-    });
+    let scoped = fields
+        .iter()
+        .any(|(name, _, mentions_user)| *mentions_user || is_scoping_field(name));
     if scoped {
         return;
     }
@@ -699,7 +706,7 @@ fn collection_name(checker: &Checker<'_>, receiver: &Expr, term: TermId) -> Opti
         }
     }
     let name = match checker.terms().get(term) {
-        Term::Global(symbol) => symbol.rsplit('.').next().unwrap_or(symbol).to_string(),
+        Term::Global(symbol) => last_segment(symbol).to_string(),
         Term::Attr(_, name) => name.to_string(),
         Term::Subscript(_, crate::analyze::term::Key::Str(name)) => name.to_string(),
         _ => match receiver {
@@ -1047,7 +1054,7 @@ fn mentions_named(
         return false;
     }
     match terms.get(term) {
-        Term::Global(symbol) => named(symbol.rsplit('.').next().unwrap_or(symbol)),
+        Term::Global(symbol) => named(last_segment(symbol)),
         Term::Attr(inner, name) => named(name) || mentions_named(terms, *inner, named, budget - 1),
         // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
         Term::Call(call) => {
