@@ -142,12 +142,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         if !looks_like_sql(source) || formats_numbers_only(source) {
             continue;
         }
-        let note = format!(
-            "{sink} {} {} {}",
-            u32::from(call.range().start()),
-            u32::from(call.range().end()),
-            build_kind(source),
-        );
+        let note = format!("{sink} {} {}", range_note(call.range()), build_kind(source));
         checker.defer(Rule::SqlBuiltFromStrings, range, terms, note);
     }
 }
@@ -224,11 +219,7 @@ fn record_guard(checker: &mut Checker<'_>, value: &Expr, collection: &Expr, regi
         return;
     }
     let collection_term = checker.term(collection);
-    let note = format!(
-        "{GUARD} {} {}",
-        u32::from(region.start()),
-        u32::from(region.end())
-    );
+    let note = format!("{GUARD} {}", range_note(region));
     checker.defer(
         Rule::SqlBuiltFromStrings,
         value.range(),
@@ -404,8 +395,18 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
 /// The region of a guard's note.
 fn guard_region(note: &str) -> Option<TextRange> {
     let mut parts = note.strip_prefix(GUARD)?.split_whitespace();
-    let start = parts.next()?.parse::<u32>().ok()?;
-    let end = parts.next()?.parse::<u32>().ok()?;
+    read_range(parts.next(), parts.next())
+}
+
+/// A range as a note carries it: `START END`, in bytes.
+fn range_note(range: TextRange) -> String {
+    format!("{} {}", u32::from(range.start()), u32::from(range.end()))
+}
+
+/// The range [`range_note`] wrote, from its two words.
+fn read_range(start: Option<&str>, end: Option<&str>) -> Option<TextRange> {
+    let start = start?.parse::<u32>().ok()?;
+    let end = end?.parse::<u32>().ok()?;
     (start <= end).then(|| TextRange::new(TextSize::from(start), TextSize::from(end)))
 }
 
@@ -464,15 +465,8 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Tain
 fn parse_note(note: &str) -> (&str, Option<TextRange>, &str) {
     let mut parts = note.splitn(4, ' ');
     let sink = parts.next().unwrap_or("execute");
-    let start = parts.next().and_then(|s| s.parse::<u32>().ok());
-    let end = parts.next().and_then(|s| s.parse::<u32>().ok());
+    let range = read_range(parts.next(), parts.next());
     let how = parts.next().unwrap_or("string formatting");
-    let range = match (start, end) {
-        (Some(start), Some(end)) if start <= end => {
-            Some(TextRange::new(TextSize::from(start), TextSize::from(end)))
-        }
-        _ => None,
-    };
     (sink, range, how)
 }
 
