@@ -4,6 +4,7 @@
 //! functions are views, and, through the [`Evaluator`], what any recorded term holds.
 
 mod classify;
+mod client;
 mod eval;
 mod external;
 pub mod mongo;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
+pub use client::ParamSource;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
 pub use external::{is_serializer_method, QUERY_ONE};
 pub use serializers::Serialization;

@@ -9,6 +9,7 @@
 mod config_context;
 pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
+mod flow;
 pub(crate) mod hardcoded_secret;
 pub(crate) mod insecure_database_transport;
 pub(crate) mod mass_assignment;
@@ -23,6 +24,7 @@ mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
 pub(crate) mod sql_built_from_strings;
+mod taint;
 pub(crate) mod unscoped_object_lookup;
 
 use crate::analyze::{Checker, Node, NodeKinds};
