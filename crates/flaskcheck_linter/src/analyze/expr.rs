@@ -5,7 +5,7 @@ use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
 use flaskcheck_python::Ranged;
 
 use super::env::Env;
-use super::term::{CallTerm, Key, TermId};
+use super::term::{CallTerm, Key, Term, TermId};
 use super::Checker;
 
 impl Checker<'_> {
@@ -108,6 +108,10 @@ impl Checker<'_> {
                         self.facts.terms.format_at([left, right], binop.range)
                     }
                     Operator::Add | Operator::BitOr => self.facts.terms.union([left, right]),
+                    // `Path(folder) / name`: a path made of both.
+                    Operator::Div if self.is_path_term(left, 4) => {
+                        self.facts.terms.union([left, right])
+                    }
                     _ if left == TermId::CONST && right == TermId::CONST => TermId::CONST,
                     _ => TermId::UNKNOWN,
                 }
@@ -146,6 +150,38 @@ impl Checker<'_> {
             | Expr::TString(_)
             | Expr::Slice(_)
             | Expr::IpyEscapeCommand(_) => TermId::UNKNOWN,
+        }
+    }
+
+    /// Whether a term is a `pathlib` path: `Path(...)`, `.parent` or `.resolve()` of one, paths
+    /// joined with `/`, or a module-level name of this file bound to one.
+    fn is_path_term(&self, term: TermId, depth: u32) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        let terms = &self.facts.terms;
+        match terms.get(term) {
+            Term::Call(call) => match terms.get(call.callee) {
+                Term::Global(symbol) => symbol.starts_with("pathlib."),
+                Term::Attr(inner, _) => self.is_path_term(*inner, depth - 1),
+                _ => false,
+            },
+            Term::Attr(inner, _) => self.is_path_term(*inner, depth - 1),
+            Term::Union(items) => items.iter().any(|&item| self.is_path_term(item, depth - 1)),
+            Term::Global(symbol) => {
+                let Some(name) = symbol
+                    .strip_prefix(&*self.facts.module)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                else {
+                    return false;
+                };
+                self.facts
+                    .globals
+                    .iter()
+                    .find(|binding| binding.name.as_str() == name)
+                    .is_some_and(|binding| self.is_path_term(binding.value, depth - 1))
+            }
+            _ => false,
         }
     }
 

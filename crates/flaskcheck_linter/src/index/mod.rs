@@ -8,6 +8,7 @@ mod client;
 mod eval;
 mod external;
 pub mod mongo;
+mod propagate;
 pub mod serializers;
 mod value;
 
@@ -20,8 +21,9 @@ pub use classify::ClassFlags;
 pub use client::ParamSource;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
 pub use external::{is_serializer_method, QUERY_ONE};
+pub use propagate::keeps_text;
 pub use serializers::Serialization;
-pub use value::{Fact, Kind, Origin, Value};
+pub use value::{Fact, Kind, Origin, SafeFor, Value};
 
 use crate::analyze::facts::{
     ClassFacts, Column, FunctionFacts, LocalId, Relationship, RelationshipTarget,

@@ -25,6 +25,7 @@ use crate::analyze::term::{Term, TermId, Terms};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
+use crate::index::SafeFor;
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
@@ -220,6 +221,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             function: deferred
                 .function
                 .map(|local| ctx.index.function_id(ctx.file_id(), local)),
+            sink: SafeFor::SQL,
             sanitizer: is_sanitizer,
             safe_calls: &escapes,
             guarded: &guarded,

@@ -16,7 +16,7 @@ use super::flow::all_constant;
 use crate::analyze::term::{Key, Term, TermId, Terms};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
-use crate::index::{FuncId, Kind, ParamSource};
+use crate::index::{keeps_text, FuncId, Kind, ParamSource, SafeFor};
 
 /// Where a part of a sink's value comes from, least dangerous first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +36,9 @@ pub(crate) struct Scan<'t> {
     pub terms: &'t Terms,
     /// The function the sink is in.
     pub function: Option<FuncId>,
+    /// The sink, as the evaluator's sanitizers know it: client text a sanitizer made safe for
+    /// it is safe (`html.escape` before HTML).
+    pub sink: SafeFor,
     /// Whether a call of this name makes its result safe for the sink (`int`, `quote_identifier`).
     pub sanitizer: fn(&str) -> bool,
     /// Calls the rule found safe in the file pass (FC402: `x.replace("'", "''")`).
@@ -137,6 +140,11 @@ pub(crate) fn classify(
             | Kind::External(_) => {}
             Kind::Method(receiver, _) if receiver.kind == Kind::Const => {}
             Kind::RequestData(what) => record(worst, Taint::Request(format!("`{what}`"))),
+            Kind::FromRequest(what, safe) => {
+                if !safe.covers(scan.sink) {
+                    record(worst, Taint::Request(format!("`{what}`")));
+                }
+            }
             Kind::Request => record(worst, Taint::Request("the request".into())),
             Kind::Param(index) => {
                 if let Some(taint) = param_taint(ctx, scan.function, *index) {
@@ -212,37 +220,9 @@ fn is_constant_lookup(ctx: &mut ProjectContext<'_, '_, '_>, terms: &Terms, calle
     all_constant(&value)
 }
 
-/// String methods whose result is the receiver's text, transformed.
+/// Methods whose result is the receiver's text, transformed, or a part of it.
 fn is_text_method(name: &str) -> bool {
-    matches!(
-        name,
-        "strip"
-            | "lstrip"
-            | "rstrip"
-            | "lower"
-            | "upper"
-            | "title"
-            | "capitalize"
-            | "casefold"
-            | "replace"
-            | "format"
-            | "format_map"
-            | "join"
-            | "split"
-            | "rsplit"
-            | "encode"
-            | "decode"
-            | "removeprefix"
-            | "removesuffix"
-            | "zfill"
-            | "ljust"
-            | "rjust"
-            | "center"
-            | "__str__"
-            | "get"
-            | "pop"
-            | "getlist"
-    )
+    keeps_text(name) || matches!(name, "get" | "pop" | "getlist")
 }
 
 /// Whether `symbol` (a name held by a `Global` term, such as the callee `conn.cursor` or the
