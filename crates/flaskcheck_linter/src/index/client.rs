@@ -12,9 +12,9 @@ pub enum ParamSource {
     /// The client, as text: a URL variable of a view (`<name>`, `<path:p>`), or a parameter of a
     /// view whose URL rule flaskcheck does not read (a class-based view's method).
     Client,
-    /// The client, but only a number or a UUID gets through (`<int:id>`, `<float:x>`,
-    /// `<uuid:key>`).
-    ClientNumber,
+    /// The client, but only a number, a UUID or one of fixed words gets through (`<int:id>`,
+    /// `<float:x>`, `<uuid:key>`, `<any(css, js):kind>`).
+    ClientChoice,
 }
 
 impl ProjectIndex<'_> {
@@ -28,18 +28,40 @@ impl ProjectIndex<'_> {
             .params
             .get(index as usize)
             .map_or("?", |name| name.as_str());
-        let numeric = facts.decorators.iter().any(|decorator| {
+        let restricted = facts.decorators.iter().any(|decorator| {
             decorator
                 .str_args
                 .first()
                 .and_then(Option::as_deref)
-                .is_some_and(|path| route_converter(path, name).is_some_and(is_numeric_converter))
+                .is_some_and(|path| {
+                    route_converter(path, name).is_some_and(is_restricted_converter)
+                })
         });
-        if numeric {
-            ParamSource::ClientNumber
+        if restricted {
+            ParamSource::ClientChoice
         } else {
             ParamSource::Client
         }
+    }
+
+    /// Whether the URL variable at parameter `index` of a view may hold `/`: a `<path:...>`
+    /// variable, or one whose route flaskcheck does not read (a class-based view's method). A
+    /// `<name>` (string) variable cannot.
+    pub fn param_may_hold_slashes(&self, function: FuncId, index: u16) -> bool {
+        let facts = self.function(function);
+        let Some(name) = facts.params.get(index as usize) else {
+            return true;
+        };
+        let mut declared = facts.decorators.iter().filter_map(|decorator| {
+            let path = decorator.str_args.first().and_then(Option::as_deref)?;
+            route_converter(path, name)
+        });
+        let mut any_declared = false;
+        let slashes = declared.any(|converter| {
+            any_declared = true;
+            converter == "path"
+        });
+        slashes || !any_declared
     }
 }
 
@@ -64,8 +86,8 @@ fn route_converter<'p>(path: &'p str, name: &str) -> Option<&'p str> {
     None
 }
 
-fn is_numeric_converter(converter: &str) -> bool {
-    matches!(converter, "int" | "float" | "uuid")
+fn is_restricted_converter(converter: &str) -> bool {
+    matches!(converter, "int" | "float" | "uuid" | "any")
 }
 
 #[cfg(test)]

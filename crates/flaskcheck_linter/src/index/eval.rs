@@ -894,6 +894,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 | "make_response"
                 | "Response"
                 | "send_file"
+                | "send_from_directory"
                 | "redirect"
                 | "render_template"
                 | "render_template_string"

@@ -21,7 +21,7 @@ pub use classify::ClassFlags;
 pub use client::ParamSource;
 pub use eval::{Evaluator, SUMMARY_DEPTH};
 pub use external::{is_serializer_method, QUERY_ONE};
-pub use propagate::keeps_text;
+pub use propagate::{carries, keeps_text};
 pub use serializers::Serialization;
 pub use value::{Fact, Kind, Origin, SafeFor, Value};
 

@@ -74,6 +74,11 @@ pub(super) fn library_call(symbol: &str) -> Option<Effect> {
     })
 }
 
+/// Whether the library function `symbol` returns the client data it is given (`os.path.join`).
+pub fn carries(symbol: &str) -> bool {
+    library_call(symbol) == Some(Effect::Carries)
+}
+
 /// The result of a library call with `effect`, given its arguments: the client data in them,
 /// carried or sanitized. A call that carries nothing the client sent is not known (as before
 /// this module knew the function), except that a sanitizer's or a clearing call's result is a
@@ -292,7 +297,7 @@ mod tests {
     #[test]
     fn data_not_from_the_client() {
         let param = Value::kind(Kind::Param(0));
-        assert_eq!(apply(Effect::Carries, &[param.clone()]), param);
+        assert_eq!(apply(Effect::Carries, std::slice::from_ref(&param)), param);
         assert_eq!(
             apply(Effect::Sanitizes(SafeFor::PATH), &[param]),
             Value::kind(Kind::Const)

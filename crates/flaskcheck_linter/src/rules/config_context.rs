@@ -4,13 +4,14 @@
 
 use std::path::{Component, Path};
 
-use flaskcheck_python::ast::{self as ast, Expr};
+use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
 
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::Term;
-use crate::analyze::Checker;
+use crate::analyze::{Checker, Node};
 use crate::check::ProjectContext;
+use crate::diagnostic::Severity;
 use crate::index::{last_segment, ClassId, Kind, Origin};
 use crate::registry::Rule;
 use crate::source::FileId;
@@ -250,20 +251,37 @@ pub(crate) fn record_config_setting(
     target: &ast::ExprName,
     value: &Expr,
 ) {
+    record_setting_with(checker, rule, target, value, "");
+}
+
+/// [`record_config_setting`] with what is wrong with the setting (see [`LoadedSetting::detail`]).
+fn record_setting_with(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    target: &ast::ExprName,
+    value: &Expr,
+    detail: &str,
+) {
     if !checker.in_definition_scope() {
         return;
     }
-    let note = match checker.current_class() {
+    let mut note = match checker.current_class() {
         Some(class) => format!("{SETTING}:{class}"),
         None => SETTING.to_string(),
     };
+    if !detail.is_empty() {
+        note.push(' ');
+        note.push_str(detail);
+    }
     checker.defer(rule, target.range().cover(value.range()), Vec::new(), note);
 }
 
 /// A setting of this file that the app loads.
-pub(crate) struct LoadedSetting {
+pub(crate) struct LoadedSetting<'d> {
     /// The assignment.
     pub range: TextRange,
+    /// What the rule recorded about it (empty when nothing).
+    pub detail: &'d str,
     /// The class loaded (which may inherit the setting), or `None` for this module.
     pub loaded: Option<String>,
     /// The `from_object(...)` call that loads it.
@@ -277,20 +295,15 @@ pub(crate) struct LoadedSetting {
 /// `from_object(...)` in the project loads, once each, in the order of their position: through
 /// base classes (the nearest class that sets the name decides), dotted strings and
 /// `{"dev": DevConfig}[name]` tables. Loads written in test modules do not count.
-pub(crate) fn loaded_settings(
+pub(crate) fn loaded_settings<'d>(
     ctx: &mut ProjectContext<'_, '_, '_>,
-    records: &[&Deferred],
-) -> Vec<LoadedSetting> {
+    records: &[&'d Deferred],
+) -> Vec<LoadedSetting<'d>> {
     let settings: Vec<(Option<u32>, TextRange)> = records
         .iter()
         .filter_map(|record| {
-            let note = &*record.note;
-            if note == SETTING {
-                Some((None, record.range))
-            } else {
-                let class = note.strip_prefix(SETTING)?.strip_prefix(':')?;
-                Some((Some(class.parse().ok()?), record.range))
-            }
+            let (scope, _) = setting_note(&record.note)?;
+            Some((scope, record.range))
         })
         .collect();
     if settings.is_empty() {
@@ -356,14 +369,32 @@ pub(crate) fn loaded_settings(
                 .is_none_or(|loaded| !is_development_name(loaded))
         });
         let (_, loaded, origin) = production.unwrap_or(&group[0]).clone();
+        let detail = records
+            .iter()
+            .find(|record| record.range == range)
+            .and_then(|record| setting_note(&record.note))
+            .map_or("", |(_, detail)| detail);
         out.push(LoadedSetting {
             range,
+            detail,
             loaded,
             origin,
             production: production.is_some(),
         });
     }
     out
+}
+
+/// The class (local id) a setting record's note names, if any, and its detail: `setting`,
+/// `setting:3`, `setting:3 high ...`.
+fn setting_note(note: &str) -> Option<(Option<u32>, &str)> {
+    let rest = note.strip_prefix(SETTING)?;
+    let (scope, detail) = rest.split_once(' ').unwrap_or((rest, ""));
+    let class = match scope {
+        "" => None,
+        scope => Some(scope.strip_prefix(':')?.parse().ok()?),
+    };
+    Some((class, detail))
 }
 
 /// The name a setting record assigns: the first word of its text (`DEBUG` of `DEBUG = True`).
@@ -469,6 +500,177 @@ fn load_targets(
         }
     }
     out
+}
+
+/// `X.config` or a name `config`.
+pub(crate) fn is_config(expr: &Expr) -> bool {
+    match expr {
+        Expr::Attribute(attr) => attr.attr.id.as_str() == "config",
+        Expr::Name(name) => name.id.as_str() == "config",
+        _ => false,
+    }
+}
+
+/// The entries of `config.update(NAME=value)`, `config.from_mapping({"NAME": value})` and
+/// `config.update(dict(NAME=value))`: each name, its value, and the range of the entry. Keywords
+/// come first, then the arguments in order.
+pub(crate) fn mapping_entries(call: &ast::ExprCall) -> Vec<(&str, &Expr, TextRange)> {
+    let mut out = Vec::new();
+    collect_entries(call, &mut out, 4);
+    out
+}
+
+fn collect_entries<'e>(
+    call: &'e ast::ExprCall,
+    out: &mut Vec<(&'e str, &'e Expr, TextRange)>,
+    depth: u32,
+) {
+    if depth == 0 {
+        return;
+    }
+    for keyword in &call.arguments.keywords {
+        if let Some(name) = &keyword.arg {
+            out.push((name.id.as_str(), &keyword.value, keyword.range()));
+        }
+    }
+    for arg in &call.arguments.args {
+        match arg {
+            Expr::Dict(dict) => {
+                for item in &dict.items {
+                    if let Some(key) = &item.key {
+                        if let Some(name) = string_value(key) {
+                            out.push((name, &item.value, key.range().cover(item.value.range())));
+                        }
+                    }
+                }
+            }
+            Expr::Call(inner) if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "dict") =>
+            {
+                collect_entries(inner, out, depth - 1);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What a settings rule makes of one setting it knows: `None` when the value is safe, else how
+/// much it matters and what is wrong, starting with the setting (`` `WTF_CSRF_ENABLED = False`
+/// turns off CSRF protection ``).
+pub(crate) type Judge = fn(name: &str, value: &Expr) -> Option<(Severity, String)>;
+
+/// The file pass of a settings rule: `app.config["NAME"] = value` and
+/// `app.config.update(NAME=value)` (or `from_mapping`, with a dict or `dict(...)`) are reported
+/// here; `NAME = value` in a module or class body is recorded for [`report_loaded_settings`],
+/// with the `from_object(...)` calls that may load it. Test files are not read.
+pub(crate) fn check_settings(checker: &mut Checker<'_>, rule: Rule, node: Node<'_>, judge: Judge) {
+    if is_test_path(&checker.file.path) {
+        return;
+    }
+    match node {
+        Node::Stmt(Stmt::Assign(assign)) => {
+            for target in &assign.targets {
+                setting(checker, rule, target, &assign.value, judge);
+            }
+        }
+        Node::Stmt(Stmt::AnnAssign(assign)) => {
+            if let Some(value) = &assign.value {
+                setting(checker, rule, &assign.target, value, judge);
+            }
+        }
+        Node::Expr(Expr::Call(call)) => {
+            let Expr::Attribute(attr) = &*call.func else {
+                return;
+            };
+            match attr.attr.id.as_str() {
+                "update" | "from_mapping" if is_config(&attr.value) => {
+                    for (name, value, range) in mapping_entries(call) {
+                        if let Some((severity, detail)) = judge(name, value) {
+                            report_in_app_config(checker, rule, range, severity, &detail);
+                        }
+                    }
+                }
+                "from_object" => record_config_load(checker, rule, call),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn setting(checker: &mut Checker<'_>, rule: Rule, target: &Expr, value: &Expr, judge: Judge) {
+    match target {
+        Expr::Name(name) => {
+            if let Some((severity, detail)) = judge(name.id.as_str(), value) {
+                record_setting_with(checker, rule, name, value, &format!("{severity} {detail}"));
+            }
+        }
+        Expr::Subscript(subscript) if is_config(&subscript.value) => {
+            let Some(key) = string_value(&subscript.slice) else {
+                return;
+            };
+            if let Some((severity, detail)) = judge(key, value) {
+                let range = target.range().cover(value.range());
+                report_in_app_config(checker, rule, range, severity, &detail);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn report_in_app_config(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    range: TextRange,
+    severity: Severity,
+    detail: &str,
+) {
+    let help = rule.doc().section("Use instead").map(first_sentence);
+    let diagnostic = checker.report(rule, range, format!("{detail}, in the application config"));
+    diagnostic.severity = severity;
+    diagnostic.help = help;
+}
+
+/// The project pass of a settings rule: the recorded settings some `from_object(...)` loads in a
+/// config that is not only for development or tests (settings there are expected), each with the
+/// load as a related location.
+pub(crate) fn report_loaded_settings(ctx: &mut ProjectContext<'_, '_, '_>) {
+    let records = ctx.deferred();
+    if records.is_empty() || is_test_path(&ctx.file.path) {
+        return;
+    }
+    let help = ctx.rule().doc().section("Use instead").map(first_sentence);
+    for setting in loaded_settings(ctx, &records) {
+        let Some((severity, detail)) = setting.detail.split_once(' ') else {
+            continue;
+        };
+        if !setting.production {
+            continue;
+        }
+        let where_loaded = ctx.describe(setting.origin);
+        let message = match &setting.loaded {
+            None => {
+                format!("{detail}, in a config module that `from_object` loads (at {where_loaded})")
+            }
+            Some(loaded) => format!(
+                "{detail}, in config `{loaded}`, which `from_object` loads (at {where_loaded})"
+            ),
+        };
+        let related = ctx.related(setting.origin, "the config is loaded here");
+        let diagnostic = ctx.report(setting.range, message);
+        diagnostic.severity = severity.parse().unwrap_or(diagnostic.severity);
+        diagnostic.help = help.clone();
+        diagnostic.related.push(related);
+    }
+}
+
+/// The first sentence of a document section, for a finding's help.
+fn first_sentence(section: &str) -> String {
+    let text = section.split("```").next().unwrap_or(section);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.find(". ") {
+        Some(end) => text[..=end].trim().to_string(),
+        None => text.trim().trim_end_matches(':').to_string(),
+    }
 }
 
 #[cfg(test)]

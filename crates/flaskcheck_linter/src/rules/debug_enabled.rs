@@ -11,8 +11,8 @@ use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::{
-    is_test_path, is_true, loaded_settings, record_config_load, record_config_setting,
-    string_value, symbol_in,
+    is_config, is_test_path, is_true, loaded_settings, mapping_entries, record_config_load,
+    record_config_setting, string_value, symbol_in,
 };
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
@@ -132,15 +132,6 @@ fn assignment(checker: &mut Checker<'_>, target: &Expr, value: &Expr) {
             record_config_setting(checker, Rule::DebugEnabled, name, value);
         }
         _ => {}
-    }
-}
-
-/// `X.config` or a name `config`.
-fn is_config(expr: &Expr) -> bool {
-    match expr {
-        Expr::Attribute(attr) => attr.attr.id.as_str() == "config",
-        Expr::Name(name) => name.id.as_str() == "config",
-        _ => false,
     }
 }
 
@@ -280,37 +271,10 @@ fn werkzeug_debugger(checker: &mut Checker<'_>, call: &ast::ExprCall) {
 
 /// The `DEBUG=True` keyword or `"DEBUG": True` entry of `update(...)`/`from_mapping(...)`.
 fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
-    for keyword in &call.arguments.keywords {
-        if keyword
-            .arg
-            .as_ref()
-            .is_some_and(|name| name.id.as_str() == "DEBUG")
-            && is_true(&keyword.value)
-        {
-            return Some(keyword.range());
-        }
-    }
-    for arg in &call.arguments.args {
-        match arg {
-            Expr::Dict(dict) => {
-                for item in &dict.items {
-                    if let Some(key) = &item.key {
-                        if string_value(key) == Some("DEBUG") && is_true(&item.value) {
-                            return Some(key.range().cover(item.value.range()));
-                        }
-                    }
-                }
-            }
-            // `update(dict(DEBUG=True, ...))`
-            Expr::Call(inner) if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "dict") => {
-                if let Some(range) = debug_true_in_mapping(inner) {
-                    return Some(range);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    mapping_entries(call)
+        .into_iter()
+        .find(|&(name, value, _)| name == "DEBUG" && is_true(value))
+        .map(|(_, _, range)| range)
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {

@@ -11,12 +11,13 @@
 use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange, TextSize};
 
-use crate::analyze::facts::Deferred;
-use crate::analyze::term::TermId;
+use crate::analyze::facts::{Deferred, LocalId};
+use crate::analyze::term::{Term, TermId, Terms};
 use crate::analyze::{Checker, Node};
 use crate::check::ProjectContext;
 use crate::index::{Kind, Value};
 use crate::registry::Rule;
+use crate::source::FileId;
 
 /// `abort(...)`, `flask.abort(...)`, `api.abort(...)`: raises an HTTP error, so the block ends.
 pub(crate) fn is_abort(call: &ast::ExprCall) -> bool {
@@ -59,6 +60,18 @@ pub(crate) fn replaces(body: &[Stmt], value: &Expr) -> bool {
     })
 }
 
+/// A name holding `value` is assigned in the body (`target = "/"` after `parsed = urlparse(target)`
+/// was tested): the value is replaced by a default.
+fn replaces_term(checker: &mut Checker<'_>, body: &[Stmt], value: TermId) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|target| matches!(target, Expr::Name(_)) && checker.term(target) == value),
+        _ => false,
+    })
+}
+
 /// A range as a note carries it: `START END`, in bytes.
 pub(crate) fn range_note(range: TextRange) -> String {
     format!("{} {}", u32::from(range.start()), u32::from(range.end()))
@@ -72,23 +85,328 @@ pub(crate) fn read_range(start: Option<&str>, end: Option<&str>) -> Option<TextR
 }
 
 /// The note of a guard record: `guard START END` (the region where it holds). Its terms: the
-/// guarded value, then the collection it must be in.
+/// guarded value, then (for an allow-list) the collection it must be in.
 const GUARD: &str = "guard";
 
+/// The kinds of check a rule honours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// Membership in a collection written in the code: `if sort not in ALLOWED: abort(400)`.
+    AllowList,
+    /// A URL checked for where it leads: a project or library predicate named for it
+    /// (`is_safe_url(target)`, `url_has_allowed_host_and_scheme(...)`), a test of its parsed host
+    /// or scheme (`urlparse(target).netloc in ALLOWED`), or `target.startswith("/")` with a `"//"`
+    /// test.
+    Url,
+    /// A path made absolute (`os.path.realpath`, `abspath`, `normpath`, `Path.resolve()`) and
+    /// tested to be in a folder: `.startswith(folder)`, `.is_relative_to(folder)`,
+    /// `os.path.commonpath([...])`.
+    ContainedPath,
+}
+
+/// How deep a condition is read for checks.
+const CONDITION_DEPTH: u32 = 16;
+
 /// Records the checks in `node` (an `if` or an `assert`) that guard a value, for `rule`'s project
-/// check: a value tested for membership in a collection (`if sort not in ALLOWED: abort(400)`, the
-/// rest of the function; `if sort in ALLOWED:`, its body; `assert sort in ALLOWED`, what follows).
-/// The project check decides whether the collection is written in the code.
-pub(crate) fn record_guards(checker: &mut Checker<'_>, rule: Rule, node: Node<'_>) {
-    match node {
-        Node::Stmt(Stmt::If(stmt)) => membership_guard_if(checker, rule, stmt),
-        Node::Stmt(Stmt::Assert(stmt)) => {
-            if let Some((value, collection, true)) = membership(&stmt.test) {
-                let region = TextRange::new(stmt.range().end(), TextSize::from(u32::MAX));
-                record_guard(checker, rule, value, collection, region);
+/// check. A check in an `if` guards its body, and the rest of the function when the body leaves
+/// (`abort(400)`, `raise`, `return`) or replaces the value; an `assert`, what follows it. An
+/// allow-list is read with its sense (`if sort in ALLOWED:` guards its body, `if sort not in
+/// ALLOWED: abort(400)` what follows), and the project check decides whether its collection is
+/// written in the code.
+pub(crate) fn record_guards(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    node: Node<'_>,
+    checks: &[Check],
+) {
+    let (test, body) = match node {
+        Node::Stmt(Stmt::If(stmt)) => (&*stmt.test, Some(stmt)),
+        Node::Stmt(Stmt::Assert(stmt)) => (&*stmt.test, None),
+        _ => return,
+    };
+    if checks.contains(&Check::AllowList) {
+        match body {
+            Some(stmt) => membership_guard_if(checker, rule, stmt),
+            None => {
+                if let Some((value, collection, true)) = membership(test) {
+                    let region = TextRange::new(node.range().end(), TextSize::from(u32::MAX));
+                    record_guard(checker, rule, value, collection, region);
+                }
             }
         }
-        _ => {}
+    }
+    let validated: Vec<(TermId, Option<&Expr>)> = checks
+        .iter()
+        .flat_map(|&check| validated_values(checker, test, check))
+        .collect();
+    if validated.is_empty() || checker.current_function().is_none() {
+        return;
+    }
+    let after = TextRange::new(node.range().end(), TextSize::from(u32::MAX));
+    for (value, expr) in validated {
+        let mut regions = Vec::new();
+        match body {
+            Some(stmt) => {
+                if let (Some(first), Some(last)) = (stmt.body.first(), stmt.body.last()) {
+                    regions.push(TextRange::new(first.range().start(), last.range().end()));
+                }
+                if ends_block(&stmt.body, false)
+                    || expr.is_some_and(|expr| replaces(&stmt.body, expr))
+                    || replaces_term(checker, &stmt.body, value)
+                {
+                    regions.push(after);
+                }
+            }
+            None => regions.push(after),
+        }
+        for region in regions {
+            let note = format!("{GUARD} {}", range_note(region));
+            checker.defer(rule, node.range(), vec![value], note);
+        }
+    }
+}
+
+/// The values a condition validates with a check of this kind (with their expression, when the
+/// check names one).
+fn validated_values<'e>(
+    checker: &mut Checker<'_>,
+    test: &'e Expr,
+    check: Check,
+) -> Vec<(TermId, Option<&'e Expr>)> {
+    let mut out = Vec::new();
+    match check {
+        Check::AllowList => {}
+        Check::Url => {
+            url_checks(checker, test, &mut out);
+            // `target.startswith("/") and not target.startswith("//")`: both tests, in one
+            // condition, on one value.
+            let (rooted, double_slash) = slash_tests(test);
+            if double_slash {
+                for value in rooted {
+                    let term = checker.term(value);
+                    out.push((term, Some(value)));
+                }
+            }
+        }
+        Check::ContainedPath => contained_path_checks(checker, test, &mut out),
+    }
+    out.retain(|(term, _)| term.is_interesting());
+    out
+}
+
+/// The operands of a condition: through `and`, `or`, `not`, comparisons and call arguments.
+fn operands(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::BoolOp(boolop) => boolop.values.iter().collect(),
+        Expr::UnaryOp(unary) => vec![&unary.operand],
+        Expr::Compare(compare) => std::iter::once(&*compare.left)
+            .chain(compare.comparators.iter())
+            .collect(),
+        Expr::Call(call) => call.arguments.args.iter().collect(),
+        Expr::List(list) => list.elts.iter().collect(),
+        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Calls `f` on a condition and its operands, [`CONDITION_DEPTH`] deep; where `f` returns
+/// `false`, the operands of that node are not visited.
+fn visit_condition<'e>(expr: &'e Expr, f: &mut dyn FnMut(&'e Expr) -> bool) {
+    let mut stack = vec![(expr, CONDITION_DEPTH)];
+    while let Some((expr, depth)) = stack.pop() {
+        if depth == 0 || !f(expr) {
+            continue;
+        }
+        // Reversed, so that operands are visited in their written order.
+        stack.extend(
+            operands(expr)
+                .into_iter()
+                .rev()
+                .map(|operand| (operand, depth - 1)),
+        );
+    }
+}
+
+/// A predicate named for a safe URL: `is_safe_url`, `is_safe_redirect_url`,
+/// `url_has_allowed_host_and_scheme`, `is_local_url`, `validate_next`, `is_allowed_url`.
+fn is_url_predicate(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "safe",
+        "valid",
+        "allowed",
+        "local",
+        "internal",
+        "trusted",
+        "same_origin",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+        && [
+            "url", "redirect", "next", "target", "host", "location", "origin",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+/// The values a condition checks as URLs: the argument of a predicate named for it, and what a
+/// parsed URL whose host or scheme is tested was parsed from.
+fn url_checks<'e>(
+    checker: &mut Checker<'_>,
+    test: &'e Expr,
+    out: &mut Vec<(TermId, Option<&'e Expr>)>,
+) {
+    visit_condition(test, &mut |expr| match expr {
+        Expr::Call(call) => {
+            let name = match &*call.func {
+                Expr::Name(name) => Some(name.id.as_str()),
+                Expr::Attribute(attr) => Some(attr.attr.id.as_str()),
+                _ => None,
+            };
+            if !name.is_some_and(is_url_predicate) {
+                return true;
+            }
+            if let Some(value) = call.arguments.args.first() {
+                let term = checker.term(value);
+                out.push((term, Some(value)));
+            }
+            false
+        }
+        // `urlparse(target).netloc`, `parsed.scheme` with `parsed = urlsplit(target)`.
+        Expr::Attribute(attr)
+            if matches!(attr.attr.id.as_str(), "netloc" | "scheme" | "hostname") =>
+        {
+            out.extend(parsed_url(checker, &attr.value));
+            false
+        }
+        _ => true,
+    });
+}
+
+/// The value a parsed URL was parsed from: `target` of `urlparse(target)`, directly or through a
+/// name bound to the parse.
+fn parsed_url<'e>(
+    checker: &mut Checker<'_>,
+    parsed: &'e Expr,
+) -> Option<(TermId, Option<&'e Expr>)> {
+    if let Expr::Call(call) = parsed {
+        let name = match &*call.func {
+            Expr::Name(name) => name.id.as_str(),
+            Expr::Attribute(attr) => attr.attr.id.as_str(),
+            _ => return None,
+        };
+        if !is_url_parser(name) {
+            return None;
+        }
+        let value = call.arguments.args.first()?;
+        return Some((checker.term(value), Some(value)));
+    }
+    let term = checker.term(parsed);
+    let terms = checker.terms();
+    let Term::Call(call) = terms.get(term) else {
+        return None;
+    };
+    let callee = match terms.get(call.callee) {
+        Term::Global(symbol) => crate::index::last_segment(symbol),
+        Term::Attr(_, name) => name.as_str(),
+        _ => return None,
+    };
+    if !is_url_parser(callee) {
+        return None;
+    }
+    Some((*call.args.first()?, None))
+}
+
+fn is_url_parser(name: &str) -> bool {
+    matches!(name, "urlparse" | "urlsplit" | "url_parse")
+}
+
+/// `value.startswith("/")` tests, with whether the condition also tests for `"//"` or `"/\\"`
+/// (a URL that starts with them leaves the site).
+fn slash_tests(test: &Expr) -> (Vec<&Expr>, bool) {
+    let mut rooted = Vec::new();
+    let mut double_slash = false;
+    visit_condition(test, &mut |expr| {
+        match expr {
+            Expr::StringLiteral(literal) => {
+                let text = literal.value.to_str();
+                double_slash |= text.starts_with("//") || text.starts_with("/\\");
+            }
+            Expr::Call(call) => {
+                if let Expr::Attribute(attr) = &*call.func {
+                    if attr.attr.id.as_str() == "startswith"
+                        && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(prefix)) if prefix.value.to_str() == "/")
+                    {
+                        rooted.push(&*attr.value);
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    (rooted, double_slash)
+}
+
+/// `full.startswith(folder)`, `full.is_relative_to(folder)`, `os.path.commonpath([full, folder])`
+/// where `full` holds a path made absolute.
+fn contained_path_checks<'e>(
+    checker: &mut Checker<'_>,
+    test: &'e Expr,
+    out: &mut Vec<(TermId, Option<&'e Expr>)>,
+) {
+    visit_condition(test, &mut |expr| {
+        let Expr::Call(call) = expr else {
+            return true;
+        };
+        let candidates: Vec<&Expr> = match &*call.func {
+            Expr::Attribute(attr)
+                if matches!(attr.attr.id.as_str(), "startswith" | "is_relative_to") =>
+            {
+                vec![&*attr.value]
+            }
+            Expr::Attribute(attr) if attr.attr.id.as_str() == "commonpath" => {
+                call.arguments.args.iter().flat_map(operands).collect()
+            }
+            Expr::Name(name) if name.id.as_str() == "commonpath" => {
+                call.arguments.args.iter().flat_map(operands).collect()
+            }
+            _ => Vec::new(),
+        };
+        for candidate in candidates {
+            let term = checker.term(candidate);
+            if is_resolved_path(checker.terms(), term, 4) {
+                out.push((term, Some(candidate)));
+            }
+        }
+        true
+    });
+}
+
+/// A path made absolute, with `..` resolved: `os.path.realpath(...)`, `abspath`, `normpath`,
+/// `Path(...).resolve()`, `.absolute()` (also through `str(...)`).
+fn is_resolved_path(terms: &Terms, term: TermId, depth: u32) -> bool {
+    if depth == 0 {
+        return false;
+    }
+    match terms.get(term) {
+        Term::Call(call) => match terms.get(call.callee) {
+            Term::Global(symbol) => {
+                let name = crate::index::last_segment(symbol);
+                matches!(name, "realpath" | "abspath" | "normpath")
+                    || (matches!(name, "str" | "fspath")
+                        && call
+                            .args
+                            .first()
+                            .is_some_and(|&arg| is_resolved_path(terms, arg, depth - 1)))
+            }
+            Term::Attr(_, name) => matches!(name.as_str(), "resolve" | "absolute"),
+            _ => false,
+        },
+        Term::Union(items) => items
+            .iter()
+            .all(|&item| is_resolved_path(terms, item, depth - 1)),
+        _ => false,
     }
 }
 
@@ -200,21 +518,50 @@ impl<'c> Guards<'c> {
         }
     }
 
-    /// The values checked against a constant allow-list where `site` is, in its function.
+    /// The guards the running rule recorded in another file.
+    pub(crate) fn in_file(ctx: &ProjectContext<'_, '_, 'c>, file: FileId) -> Self {
+        let rule = ctx.rule();
+        let records: Vec<&'c Deferred> = ctx
+            .index
+            .facts(file)
+            .map(|facts| {
+                facts
+                    .deferred
+                    .iter()
+                    .filter(|record| record.rule == rule)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self::of(&records)
+    }
+
+    /// The values checked where `site` is, in its function: against a constant allow-list, or by a
+    /// check of another kind the rule recorded.
     pub(crate) fn guarded_at(
         &self,
         ctx: &mut ProjectContext<'_, '_, '_>,
         site: &Deferred,
     ) -> Vec<TermId> {
+        self.guarded_in(ctx, ctx.file_id(), site.function, site.range)
+    }
+
+    /// The values checked at `range` of the function `function` of `file` (the file the guards
+    /// were recorded in).
+    pub(crate) fn guarded_in(
+        &self,
+        ctx: &mut ProjectContext<'_, '_, '_>,
+        file: FileId,
+        function: Option<LocalId>,
+        range: TextRange,
+    ) -> Vec<TermId> {
         self.guards
             .iter()
             .filter(|(guard, region)| {
-                guard.function == site.function
-                    && site.function.is_some()
-                    && region.contains_range(site.range)
+                guard.function == function && function.is_some() && region.contains_range(range)
             })
             .filter_map(|(guard, _)| match *guard.terms {
-                [value, collection] if is_constant_collection(ctx, collection) => Some(value),
+                [value, collection] if is_constant_collection(ctx, file, collection) => Some(value),
+                [value] => Some(value),
                 _ => None,
             })
             .collect()
@@ -222,14 +569,18 @@ impl<'c> Guards<'c> {
 }
 
 /// A collection written in the code: a literal of constants, or a name bound to one.
-fn is_constant_collection(ctx: &mut ProjectContext<'_, '_, '_>, term: TermId) -> bool {
+fn is_constant_collection(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    file: FileId,
+    term: TermId,
+) -> bool {
     if term == TermId::CONST {
         return true;
     }
     if !term.is_interesting() {
         return false;
     }
-    let value = ctx.evaluator.eval(ctx.file_id(), term);
+    let value = ctx.evaluator.eval(file, term);
     all_constant(&value)
 }
 

@@ -6,25 +6,37 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+pub(crate) mod code_injection;
+pub(crate) mod command_injection;
 mod config_context;
+pub(crate) mod cross_site_scripting;
+pub(crate) mod csrf_protection_disabled;
 pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
 mod flow;
 pub(crate) mod hardcoded_secret;
+pub(crate) mod insecure_cookie;
 pub(crate) mod insecure_database_transport;
+pub(crate) mod jwt_verification_disabled;
 pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod mongo_unprojected_find;
 pub(crate) mod nosql_injection;
+pub(crate) mod open_redirect;
+pub(crate) mod path_traversal;
+pub(crate) mod permissive_cors;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;
 mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
+pub(crate) mod server_side_request_forgery;
 pub(crate) mod sql_built_from_strings;
 mod taint;
+pub(crate) mod template_injection;
+pub(crate) mod unsafe_deserialization;
 pub(crate) mod unscoped_object_lookup;
 
 use crate::analyze::{Checker, Node, NodeKinds};

@@ -17,7 +17,7 @@ use flaskcheck_python::ast::{self as ast, Expr, Operator};
 use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::is_test_path;
-use super::flow::{self, range_note, read_range, Guards};
+use super::flow::{self, range_note, read_range, Check, Guards};
 use super::taint::{self, Scan, Taint};
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
@@ -55,7 +55,12 @@ const ESCAPE: &str = "escape";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
-        return flow::record_guards(checker, Rule::SqlBuiltFromStrings, node);
+        return flow::record_guards(
+            checker,
+            Rule::SqlBuiltFromStrings,
+            node,
+            &[Check::AllowList],
+        );
     };
     let sink = match &*call.func {
         Expr::Attribute(attr) => {
@@ -217,6 +222,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         seen.push(deferred.range);
         let guarded = guards.guarded_at(ctx, deferred);
         let scan = Scan {
+            file: ctx.file_id(),
             terms: &facts.terms,
             function: deferred
                 .function
@@ -225,13 +231,14 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             sanitizer: is_sanitizer,
             safe_calls: &escapes,
             guarded: &guarded,
+            reads_helpers: false,
         };
-        let mut worst: Option<Taint> = None;
+        let mut worst = None;
         for &term in &deferred.terms {
             taint::classify(ctx, &scan, term, &mut worst, taint::DEPTH);
         }
-        let Some(taint) = worst else { continue };
-        report(ctx, deferred, taint);
+        let Some(found) = worst else { continue };
+        report(ctx, deferred, found.taint);
     }
 }
 
@@ -349,39 +356,27 @@ fn formats_numbers_only(source: &str) -> bool {
 /// Calls whose result cannot carry SQL: numbers, and the quoting helpers of drivers and
 /// SQLAlchemy.
 fn is_sanitizer(name: &str) -> bool {
-    matches!(
-        name,
-        "int"
-            | "float"
-            | "bool"
-            | "len"
-            | "abs"
-            | "round"
-            | "Decimal"
-            | "UUID"
-            | "uuid4"
-            | "quote"
-            | "quote_ident"
-            | "quote_identifier"
-            | "quote_name"
-            | "quote_schema"
-            | "quote_table"
-            | "quote_literal"
-            | "format_table"
-            | "format_column"
-            | "escape"
-            | "escape_string"
-            | "escape_literal"
-            | "escape_identifier"
-            | "literal"
-            | "Identifier"
-            | "Literal"
-            | "Placeholder"
-            | "isoformat"
-            | "strftime"
-            | "count"
-            | "hexdigest"
-    )
+    taint::is_value_call(name)
+        || matches!(
+            name,
+            "quote"
+                | "quote_ident"
+                | "quote_identifier"
+                | "quote_name"
+                | "quote_schema"
+                | "quote_table"
+                | "quote_literal"
+                | "format_table"
+                | "format_column"
+                | "escape"
+                | "escape_string"
+                | "escape_literal"
+                | "escape_identifier"
+                | "literal"
+                | "Identifier"
+                | "Literal"
+                | "Placeholder"
+        )
 }
 
 /// Whether the text that builds a string reads as SQL: its first literal word starts a statement,

@@ -10,13 +10,20 @@
 //!
 //! [`ProjectIndex::param_source`]: crate::index::ProjectIndex::param_source
 
+use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::TextRange;
 
-use super::flow::all_constant;
+use super::config_context::is_test_path;
+use super::flow::{self, all_constant, Guards};
+use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Key, Term, TermId, Terms};
+use crate::analyze::{Checker, Symbol};
 use crate::check::ProjectContext;
+use crate::diagnostic::Diagnostic;
 use crate::index::last_segment;
-use crate::index::{keeps_text, FuncId, Kind, ParamSource, SafeFor};
+use crate::index::{carries, keeps_text, FuncId, Kind, Origin, ParamSource, SafeFor};
+use crate::registry::Rule;
+use crate::source::FileId;
 
 /// Where a part of a sink's value comes from, least dangerous first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,8 +38,20 @@ pub(crate) enum Taint {
     Request(String),
 }
 
+/// The most dangerous part of a sink's value, and where it was read when the evaluator knows (a
+/// helper's `return`, a call that passed it on).
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub taint: Taint,
+    pub read_at: Option<Origin>,
+    /// For a URL parameter: the view and the parameter's position.
+    pub param: Option<(FuncId, u16)>,
+}
+
 /// What classifying the parts of one sink's value needs.
 pub(crate) struct Scan<'t> {
+    /// The file the terms are of.
+    pub file: FileId,
     pub terms: &'t Terms,
     /// The function the sink is in.
     pub function: Option<FuncId>,
@@ -45,14 +64,37 @@ pub(crate) struct Scan<'t> {
     pub safe_calls: &'t [TextRange],
     /// Values checked where the sink is (see [`super::flow::Guards`]).
     pub guarded: &'t [TermId],
+    /// Whether a call to a project function is read through the function: it returns what its
+    /// summary says and nothing more, and nothing the client sent when each of its returns is
+    /// checked (`get_safe_redirect(url)` returns `url` only after `is_safe_url(url)`). FC402 reads
+    /// it the other way: a call the summary says nothing of may return anything its arguments hold.
+    pub reads_helpers: bool,
 }
 
 /// How deep a term is followed through unions, containers and nested strings.
 pub(crate) const DEPTH: u32 = 12;
 
-pub(crate) fn record(worst: &mut Option<Taint>, taint: Taint) {
-    if worst.as_ref().is_none_or(|current| taint > *current) {
-        *worst = Some(taint);
+fn record(worst: &mut Option<Found>, taint: Taint) {
+    record_at(worst, taint, None);
+}
+
+fn record_at(worst: &mut Option<Found>, taint: Taint, read_at: Option<Origin>) {
+    record_found(
+        worst,
+        Found {
+            taint,
+            read_at,
+            param: None,
+        },
+    );
+}
+
+fn record_found(worst: &mut Option<Found>, found: Found) {
+    if worst
+        .as_ref()
+        .is_none_or(|current| found.taint > current.taint)
+    {
+        *worst = Some(found);
     }
 }
 
@@ -67,7 +109,7 @@ pub(crate) fn classify(
     ctx: &mut ProjectContext<'_, '_, '_>,
     scan: &Scan<'_>,
     term: TermId,
-    worst: &mut Option<Taint>,
+    worst: &mut Option<Found>,
     depth: u32,
 ) {
     if depth == 0 || !term.is_interesting() {
@@ -98,6 +140,30 @@ pub(crate) fn classify(
         }
         // Filtered through a fixed collection.
         Term::AllowListed(_) => return,
+        // A call on a value checked here (`os.path.join(ROOT, name)` after `name` was checked):
+        // its parts are read one by one, since the evaluator's value would merge the checked one.
+        Term::Call(call)
+            if scan.reads_helpers
+                && !scan.guarded.is_empty()
+                && mentions_any(terms, term, scan.guarded, 6) =>
+        {
+            let parts = call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|(_, arg)| arg));
+            let receiver = match terms.get(call.callee) {
+                Term::Attr(receiver, method) if keeps_text(method) => Some(receiver),
+                _ => None,
+            };
+            let library = matches!(terms.get(call.callee), Term::Global(symbol) if carries(symbol));
+            if receiver.is_none() && !library {
+                return;
+            }
+            for &part in parts.chain(receiver) {
+                classify(ctx, scan, part, worst, depth);
+            }
+            return;
+        }
         Term::Call(call) => {
             if scan.safe_calls.contains(&call.range)
                 || callee_name(terms, call.callee).is_some_and(scan.sanitizer)
@@ -111,8 +177,11 @@ pub(crate) fn classify(
                     return;
                 }
             }
+            if scan.reads_helpers && returns_checked(ctx, scan, call.callee, depth) {
+                return;
+            }
             // `COLUMNS.get(key, default)`: a value picked from a constant mapping.
-            if is_constant_lookup(ctx, terms, call.callee) {
+            if is_constant_lookup(ctx, scan.file, terms, call.callee) {
                 return;
             }
             // `str(x)` is as dangerous as `x` (the evaluator keeps only what text matters to
@@ -127,7 +196,7 @@ pub(crate) fn classify(
         }
         _ => {}
     }
-    let value = ctx.evaluator.eval(ctx.file_id(), term);
+    let value = ctx.evaluator.eval(scan.file, term);
     let mut unresolved = value.is_empty();
     for fact in value.iter() {
         match &fact.kind {
@@ -139,19 +208,31 @@ pub(crate) fn classify(
             | Kind::BoundMethod(_)
             | Kind::External(_) => {}
             Kind::Method(receiver, _) if receiver.kind == Kind::Const => {}
-            Kind::RequestData(what) => record(worst, Taint::Request(format!("`{what}`"))),
+            Kind::RequestData(what) => {
+                record_at(worst, Taint::Request(format!("`{what}`")), fact.origin)
+            }
             Kind::FromRequest(what, safe) => {
                 if !safe.covers(scan.sink) {
-                    record(worst, Taint::Request(format!("`{what}`")));
+                    record_at(worst, Taint::Request(format!("`{what}`")), fact.origin);
                 }
             }
             Kind::Request => record(worst, Taint::Request("the request".into())),
             Kind::Param(index) => {
                 if let Some(taint) = param_taint(ctx, scan.function, *index) {
-                    record(worst, taint);
+                    let param = scan.function.map(|function| (function, *index));
+                    record_found(
+                        worst,
+                        Found {
+                            taint,
+                            read_at: None,
+                            param,
+                        },
+                    );
                 }
             }
-            _ => unresolved = true,
+            // Read through helpers, what the evaluator resolved (a model row, a response) is
+            // what it is; FC402 takes apart what is not known to be constant.
+            _ => unresolved |= !scan.reads_helpers,
         }
     }
     if !unresolved {
@@ -164,6 +245,15 @@ pub(crate) fn classify(
         | Term::Element(inner)
         | Term::Collect(inner) => vec![(*inner, false)],
         Term::Call(call) => {
+            // Read through helpers, a call the evaluator could not see into carries nothing but
+            // the text a text method transforms (`name.strip()` of a URL parameter): the library
+            // calls that carry client data are the evaluator's, and a function it does not know
+            // (`requests.get(url)`, an unresolved method) returns something else.
+            if scan.reads_helpers
+                && !matches!(terms.get(call.callee), Term::Attr(_, method) if keeps_text(method))
+            {
+                return;
+            }
             let mut inputs = Vec::new();
             match terms.get(call.callee) {
                 Term::Attr(receiver, method) => {
@@ -192,24 +282,113 @@ pub(crate) fn classify(
     for (input, fetched) in inputs {
         let mut inner = None;
         classify(ctx, scan, input, &mut inner, depth);
-        match inner {
+        let Some(found) = inner else {
+            continue;
+        };
+        match found.taint {
             // Rows fetched through a connection passed in, a value derived from a database value:
             // reported as the value the string uses.
-            Some(Taint::Other(_)) => record(worst, Taint::Other(describe(ctx, scan, term))),
-            Some(Taint::Param(_) | Taint::RouteParam(_)) if fetched => {
+            Taint::Other(_) => record(worst, Taint::Other(describe(ctx, scan, term))),
+            Taint::Param(_) | Taint::RouteParam(_) if fetched => {
                 record(worst, Taint::Other(describe(ctx, scan, term)))
             }
-            Some(taint) => record(worst, taint),
-            None => {}
+            _ => record_found(worst, found),
         }
     }
 }
 
+/// Whether a callee is one or more functions of the project that check what they return: each
+/// `return` carries nothing the client sent, or only a value checked where it returns
+/// (`if target and is_safe_url(target): return target`), as the running rule reads checks.
+fn returns_checked(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    scan: &Scan<'_>,
+    callee: TermId,
+    depth: u32,
+) -> bool {
+    let functions: Vec<FuncId> = ctx
+        .evaluator
+        .eval(scan.file, callee)
+        .iter()
+        .filter_map(|fact| match fact.kind {
+            Kind::Function(function) | Kind::BoundMethod(function) => Some(function),
+            _ => None,
+        })
+        .collect();
+    if functions.is_empty() || depth == 0 {
+        return false;
+    }
+    for function in functions {
+        let file = ctx.index.function_file(function);
+        let facts = ctx.index.function(function);
+        let Some(terms) = ctx.index.facts(file).map(|facts| &facts.terms) else {
+            return false;
+        };
+        let local = function.0 - ctx.index.function_id(file, 0).0;
+        let guards = Guards::in_file(ctx, file);
+        for site in &facts.returns {
+            let guarded = guards.guarded_in(ctx, file, Some(local), site.range);
+            let inner = Scan {
+                file,
+                terms,
+                function: Some(function),
+                sink: scan.sink,
+                sanitizer: scan.sanitizer,
+                safe_calls: &[],
+                guarded: &guarded,
+                reads_helpers: true,
+            };
+            let mut worst = None;
+            classify(ctx, &inner, site.value, &mut worst, depth - 1);
+            if worst.is_some_and(|found| !matches!(found.taint, Taint::Other(_))) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether `term` holds one of `targets` among its parts (or is one).
+fn mentions_any(terms: &Terms, term: TermId, targets: &[TermId], depth: u32) -> bool {
+    if targets
+        .iter()
+        .any(|&target| target == term || terms.get(target) == terms.get(term))
+    {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let parts: Vec<TermId> = match terms.get(term) {
+        Term::Call(call) => call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|(_, arg)| arg))
+            .copied()
+            .chain(std::iter::once(call.callee))
+            .collect(),
+        Term::Attr(inner, _) | Term::Subscript(inner, _) | Term::Element(inner) => vec![*inner],
+        Term::Format(items)
+        | Term::Union(items)
+        | Term::Container(items)
+        | Term::Sequence(items) => items.to_vec(),
+        _ => Vec::new(),
+    };
+    parts
+        .into_iter()
+        .any(|part| mentions_any(terms, part, targets, depth - 1))
+}
+
 /// `MAPPING.get` (or `[...]`-like lookups) on a mapping written in the code.
-fn is_constant_lookup(ctx: &mut ProjectContext<'_, '_, '_>, terms: &Terms, callee: TermId) -> bool {
+fn is_constant_lookup(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    file: FileId,
+    terms: &Terms,
+    callee: TermId,
+) -> bool {
     let value = match terms.get(callee) {
         Term::Attr(receiver, method) if matches!(method.as_str(), "get" | "__getitem__") => {
-            ctx.evaluator.eval(ctx.file_id(), *receiver)
+            ctx.evaluator.eval(file, *receiver)
         }
         Term::Global(symbol) => match symbol.rsplit_once('.') {
             Some((receiver, "get" | "__getitem__")) => ctx.evaluator.resolve(receiver),
@@ -290,7 +469,7 @@ pub(crate) fn param_taint(
             "parameter `{name}` of `{}()`",
             facts.name
         ))),
-        ParamSource::ClientNumber => None,
+        ParamSource::ClientChoice => None,
         ParamSource::Client => Some(Taint::RouteParam(format!(
             "`{name}` of view `{}()`",
             facts.name
@@ -362,5 +541,376 @@ pub(crate) fn callee_name(terms: &Terms, callee: TermId) -> Option<&str> {
         Term::Attr(_, name) => Some(name.as_str()),
         Term::Global(symbol) => Some(last_segment(symbol)),
         _ => None,
+    }
+}
+
+/// Calls whose result is a number, a date, an id or a digest: nothing the client wrote gets
+/// through, whatever the sink.
+pub(crate) fn is_value_call(name: &str) -> bool {
+    matches!(
+        name,
+        "int"
+            | "float"
+            | "bool"
+            | "len"
+            | "abs"
+            | "round"
+            | "Decimal"
+            | "UUID"
+            | "uuid4"
+            | "isoformat"
+            | "strftime"
+            | "count"
+            | "hexdigest"
+    )
+}
+
+/// What the client sends into one sink, as the injection rules (FC601–FC608) read it: request
+/// data or a URL parameter in `terms` (the sink's arguments, terms of this file), past the rule's
+/// sanitizers (the evaluator's, by what they make safe: `sink`; and calls named so, by
+/// `sanitizer`) and the checks that hold at the sink (`guarded`). What a call to a project
+/// function returns is what its summary says.
+pub(crate) fn client_data(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    record: &Deferred,
+    terms: &[TermId],
+    sink: SafeFor,
+    sanitizer: fn(&str) -> bool,
+    guarded: &[TermId],
+) -> Option<Found> {
+    let analysis = ctx.analysis;
+    let scan = Scan {
+        file: ctx.file_id(),
+        terms: &analysis.facts.terms,
+        function: record
+            .function
+            .map(|local| ctx.index.function_id(ctx.file_id(), local)),
+        sink,
+        sanitizer,
+        safe_calls: &[],
+        guarded,
+        reads_helpers: true,
+    };
+    let mut worst = None;
+    for &term in terms {
+        classify(ctx, &scan, term, &mut worst, DEPTH);
+    }
+    worst.filter(|found| matches!(found.taint, Taint::Request(_) | Taint::RouteParam(_)))
+}
+
+/// The source, for a message: "request data (`request.args["next"]`)", "the URL parameter `name`
+/// of view `show()`".
+pub(crate) fn source_text(taint: &Taint) -> String {
+    match taint {
+        Taint::Request(what) => format!("request data ({what})"),
+        Taint::RouteParam(what) => format!("the URL parameter {what}"),
+        Taint::Param(what) => what.clone(),
+        Taint::Other(what) => format!("the value {what}"),
+    }
+}
+
+/// Reports client data reaching a sink at the record, with where it was read as a related
+/// location when that is outside the sink's function (a helper, another module).
+pub(crate) fn report_sink<'d>(
+    ctx: &'d mut ProjectContext<'_, '_, '_>,
+    record: &Deferred,
+    found: &Found,
+    message: String,
+    help: &str,
+) -> &'d mut Diagnostic {
+    let read_elsewhere = found.read_at.filter(|origin| {
+        let inside = origin.file == ctx.file_id()
+            && record.function.is_none_or(|local| {
+                ctx.analysis.facts.functions[local as usize]
+                    .range
+                    .contains_range(origin.range)
+            });
+        !inside
+    });
+    let related =
+        read_elsewhere.map(|origin| ctx.related(origin, "the client's data is read here"));
+    let diagnostic = ctx.report(record.range, message);
+    diagnostic.help = Some(help.into());
+    diagnostic.related.extend(related);
+    diagnostic
+}
+
+/// The note of a record of how a URL a sink receives starts (see [`record_url_starts`]).
+const URL_START: &str = "start";
+
+/// The sinks the running rule recorded in this file, with its checks: what an injection rule's
+/// project check reads (its `ast` check records the sinks' arguments that matter, its guards with
+/// [`super::flow::record_guards`], and how URLs start with [`record_url_starts`]). Test files
+/// have none: no request reaches them.
+pub(crate) struct Sinks<'c> {
+    records: Vec<&'c Deferred>,
+    guards: Guards<'c>,
+}
+
+impl<'c> Sinks<'c> {
+    pub(crate) fn of(ctx: &ProjectContext<'c, '_, '_>) -> Self {
+        let records = if is_test_path(&ctx.file.path) {
+            Vec::new()
+        } else {
+            ctx.deferred()
+        };
+        let guards = Guards::of(&records);
+        Self { records, guards }
+    }
+
+    /// The records of sinks (not of checks or URL starts).
+    pub(crate) fn sites(&self) -> Vec<&'c Deferred> {
+        self.records
+            .iter()
+            .copied()
+            .filter(|record| !flow::is_guard(record) && !record.note.starts_with(URL_START))
+            .collect()
+    }
+
+    /// What the client sends into the sink `record`: see [`client_data`]. With `fixed_starts`,
+    /// a URL that starts with a fixed host (or a relative path), or with a base the client does
+    /// not choose, carries nothing the client chose either.
+    pub(crate) fn reached(
+        &self,
+        ctx: &mut ProjectContext<'_, '_, '_>,
+        record: &Deferred,
+        sink: SafeFor,
+        sanitizer: fn(&str) -> bool,
+        fixed_starts: bool,
+    ) -> Option<Found> {
+        let mut guarded = self.guards.guarded_at(ctx, record);
+        if fixed_starts {
+            guarded.extend(self.fixed_starts(ctx, record, sink, sanitizer));
+        }
+        client_data(ctx, record, &record.terms, sink, sanitizer, &guarded)
+    }
+
+    /// The strings built for the sink `record` whose host the client cannot choose.
+    fn fixed_starts(
+        &self,
+        ctx: &mut ProjectContext<'_, '_, '_>,
+        record: &Deferred,
+        sink: SafeFor,
+        sanitizer: fn(&str) -> bool,
+    ) -> Vec<TermId> {
+        let mut out = Vec::new();
+        for start in &self.records {
+            if start.range != record.range || !start.note.starts_with(URL_START) {
+                continue;
+            }
+            match *start.terms {
+                [built] => out.push(built),
+                [built, base]
+                    if client_data(ctx, record, &[base], sink, sanitizer, &[]).is_none() =>
+                {
+                    out.push(built);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Every sink the running rule recorded in this file that client data reaches, with what reaches
+/// it (URLs built after a fixed host are safe).
+pub(crate) fn sinks_reached<'c>(
+    ctx: &mut ProjectContext<'c, '_, '_>,
+    sink: SafeFor,
+    sanitizer: fn(&str) -> bool,
+) -> Vec<(&'c Deferred, Found)> {
+    let sinks = Sinks::of(ctx);
+    let mut out = Vec::new();
+    for record in sinks.sites() {
+        if let Some(found) = sinks.reached(ctx, record, sink, sanitizer, true) {
+            out.push((record, found));
+        }
+    }
+    out
+}
+
+/// Records, for the sink at `range`, the strings `url` may hold whose start fixes the host: a
+/// literal with a scheme and a host followed by `/`, `?` or `#` (`f"https://api.example.com/{x}"`),
+/// or a relative path (`"/app/" + x`, not `"//"`); and those that start with a value (`f"{BASE}/{x}"`,
+/// `API.format(...)`), with that value, which fixes the host if the client does not choose it.
+/// The text is read where each string was built.
+pub(crate) fn record_url_starts(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    range: TextRange,
+    url: TermId,
+) {
+    let mut built = Vec::new();
+    collect_built_urls(checker.terms(), url, &mut built, 6);
+    for term in built {
+        let terms = checker.terms();
+        let start = match terms.get(term) {
+            Term::Call(call) => match terms.get(call.callee) {
+                Term::Attr(receiver, _) => Some(vec![term, *receiver]),
+                _ => None,
+            },
+            Term::Format(parts) => {
+                let source = terms.format_range(term).map(|range| checker.source(range));
+                match source.map(leading_literal) {
+                    Some(Some(literal)) if fixes_host(literal) => Some(vec![term]),
+                    Some(None) => parts.first().map(|&base| vec![term, base]),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(terms) = start {
+            checker.defer(rule, range, terms, URL_START);
+        }
+    }
+}
+
+/// The strings built from parts a value may hold: f-strings, `%`, `+`, `.format()` on a literal
+/// (`Format` terms) and `.format()` on a name, through unions.
+fn collect_built_urls(terms: &Terms, term: TermId, out: &mut Vec<TermId>, depth: u32) {
+    if depth == 0 || out.len() >= 16 {
+        return;
+    }
+    match terms.get(term) {
+        Term::Format(_) => out.push(term),
+        Term::Union(items) => {
+            for &item in items.iter() {
+                collect_built_urls(terms, item, out, depth - 1);
+            }
+        }
+        Term::Call(call) if matches!(terms.get(call.callee), Term::Attr(_, method) if method.as_str() == "format") =>
+        {
+            out.push(term);
+        }
+        _ => {}
+    }
+}
+
+/// The text of the string literal a built string starts with (`"https://x/"` of
+/// `"https://x/" + name`, `https://x/` of `f"https://x/{name}"`), or `None` when it starts with a
+/// value. An f-string's text stops at its first replacement field, a `%` or `.format` template's
+/// at its first placeholder.
+fn leading_literal(source: &str) -> Option<&str> {
+    let source = source.trim_start_matches('(').trim_start();
+    let prefix_len = source
+        .find(['"', '\''])
+        .filter(|&at| source[..at].chars().all(|c| c.is_ascii_alphabetic()))?;
+    let prefix = source[..prefix_len].to_ascii_lowercase();
+    let rest = &source[prefix_len..];
+    let quote = rest.chars().next()?;
+    let body = rest[1..].trim_start_matches(quote);
+    let end = body.find(quote).unwrap_or(body.len());
+    let mut literal = &body[..end];
+    if prefix.contains('f') {
+        literal = &literal[..literal.find('{').unwrap_or(literal.len())];
+    } else if let Some(at) = literal.find(['%', '{']) {
+        literal = &literal[..at];
+    }
+    (!literal.is_empty()).then_some(literal)
+}
+
+/// A literal that fixes the host: `scheme://host` followed by `/`, `?` or `#`, or a relative
+/// URL (not one that starts with `//`, which names a host).
+fn fixes_host(literal: &str) -> bool {
+    match literal.split_once("://") {
+        Some((_, after)) => after
+            .find(['/', '?', '#'])
+            .is_some_and(|end| end > 0 && !after[..end].contains('@')),
+        None => !literal.starts_with("//") && !literal.starts_with('\\'),
+    }
+}
+
+/// The qualified name of the function a call calls (`subprocess.run`), when its last name passes
+/// `wanted`, which is asked first: most calls are not sinks.
+pub(crate) fn called(
+    checker: &mut Checker<'_>,
+    call: &ast::ExprCall,
+    wanted: fn(&str) -> bool,
+) -> Option<Symbol> {
+    let name = match &*call.func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attr) => attr.attr.id.as_str(),
+        _ => return None,
+    };
+    // `from mako.template import Template as MakoTemplate`: the name it was imported by.
+    let aliased = || {
+        matches!(&*call.func, Expr::Name(_))
+            && checker
+                .facts
+                .imports
+                .iter()
+                .any(|(bound, target)| bound.as_str() == name && wanted(last_segment(target)))
+    };
+    if !wanted(name) && !aliased() {
+        return None;
+    }
+    checker.qualified_name(&call.func)
+}
+
+/// The argument at `position`, or the keyword `name`.
+pub(crate) fn argument<'a>(
+    call: &'a ast::ExprCall,
+    position: usize,
+    name: &str,
+) -> Option<&'a Expr> {
+    call.arguments
+        .find_argument_value(name, position)
+        .filter(|arg| !arg.is_starred_expr())
+}
+
+/// What made the value a term holds, when a call to a name did: `requests.Session` for
+/// `session` after `session = requests.Session()` (or `with requests.Session() as session`), also
+/// through a module-level name of this file bound to the call.
+pub(crate) fn constructor(checker: &Checker<'_>, term: TermId) -> Option<Symbol> {
+    let terms = checker.terms();
+    let mut term = term;
+    for _ in 0..4 {
+        match terms.get(term) {
+            Term::Call(call) => {
+                return match terms.get(call.callee) {
+                    Term::Global(symbol) => Some(symbol.clone()),
+                    _ => None,
+                };
+            }
+            Term::Global(symbol) => term = checker.module_binding(symbol)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_literals() {
+        assert_eq!(
+            leading_literal(r#"f"https://api.example.com/users/{name}""#),
+            Some("https://api.example.com/users/")
+        );
+        assert_eq!(
+            leading_literal(r#""http://" + host + "/x""#),
+            Some("http://")
+        );
+        assert_eq!(leading_literal(r#"f"{base}/users/{name}""#), None);
+        assert_eq!(leading_literal(r#"BASE + "/users/" + name"#), None);
+        assert_eq!(
+            leading_literal(r#""https://%s/x" % host"#),
+            Some("https://")
+        );
+        assert_eq!(leading_literal(r#"f"/app/{x}""#), Some("/app/"));
+    }
+
+    #[test]
+    fn fixed_hosts() {
+        assert!(fixes_host("https://api.example.com/users/"));
+        assert!(fixes_host("https://api.example.com?q="));
+        assert!(!fixes_host("https://"));
+        assert!(!fixes_host("https://api.example.com"));
+        assert!(!fixes_host("http://user@"));
+        assert!(fixes_host("/relative/"));
+        assert!(fixes_host("?"));
+        assert!(!fixes_host("//"));
     }
 }
