@@ -8,7 +8,7 @@ use flaskcheck_python::ast::{Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
-use super::taint::{self, argument};
+use super::taint::{self, argument, Sink};
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -21,21 +21,33 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::NONE,
+    sanitizer: taint::is_value_call,
+    checks: &[Check::AllowList],
+};
+
 const HELP: &str = "do not run code or import modules named by the client: map its choice to functions or modules through a fixed dict, or parse data with `ast.literal_eval`/`json.loads`";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::CodeInjection, node, &[Check::AllowList]);
+            flow::record_guards(checker, Rule::CodeInjection, node);
         }
         return;
     };
-    let Some(symbol) = taint::called(checker, call, |name| {
-        matches!(
-            name,
-            "eval" | "exec" | "compile" | "execfile" | "import_module" | "__import__"
-        )
-    }) else {
+    let Some(symbol) = taint::called(
+        checker,
+        call,
+        |name| {
+            matches!(
+                name,
+                "eval" | "exec" | "compile" | "execfile" | "import_module" | "__import__"
+            )
+        },
+        &["importlib", "builtins"],
+    ) else {
         return;
     };
     let name = last_segment(&symbol);
@@ -74,7 +86,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    for (record, found) in taint::sinks_reached(ctx, SafeFor::NONE, taint::is_value_call) {
+    for (record, found) in taint::sinks_reached(ctx, &SINK) {
         let (name, what) = record.note.split_once(' ').unwrap_or((&record.note, ""));
         let message = format!(
             "{} is {what} by `{name}()`: code injection",

@@ -11,7 +11,7 @@ use flaskcheck_python::Ranged;
 
 use super::config_context::is_true;
 use super::flow::{self, Check};
-use super::taint::{self, argument};
+use super::taint::{self, argument, Sink};
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
@@ -24,6 +24,13 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL.with(NodeKinds::IF).with(NodeKinds::ASSERT),
     project: Some(project),
+};
+
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::SHELL,
+    sanitizer: is_sanitizer,
+    checks: &[Check::AllowList],
 };
 
 const HELP: &str = "pass the command as a list without a shell (`subprocess.run([\"convert\", path], check=True)`), quote what goes into shell text with `shlex.quote`, and put `--` before arguments the client chooses";
@@ -58,11 +65,16 @@ fn is_command_function(name: &str) -> bool {
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::CommandInjection, node, &[Check::AllowList]);
+            flow::record_guards(checker, Rule::CommandInjection, node);
         }
         return;
     };
-    let Some(symbol) = taint::called(checker, call, is_command_function) else {
+    let Some(symbol) = taint::called(
+        checker,
+        call,
+        is_command_function,
+        &["os", "subprocess", "commands", "asyncio", "pty"],
+    ) else {
         return;
     };
     let name = last_segment(&symbol);
@@ -193,7 +205,7 @@ fn is_sanitizer(name: &str) -> bool {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let mut reached = taint::sinks_reached(ctx, SafeFor::SHELL, is_sanitizer);
+    let mut reached = taint::sinks_reached(ctx, &SINK);
     // One finding per call: the program or the shell text before an argument.
     reached.sort_by_key(|(record, _)| (record.range.start(), record.note.starts_with(ARGUMENTS)));
     let mut reported = Vec::new();

@@ -561,11 +561,8 @@ pub(crate) type Judge = fn(name: &str, value: &Expr) -> Option<(Severity, String
 /// The file pass of a settings rule: `app.config["NAME"] = value` and
 /// `app.config.update(NAME=value)` (or `from_mapping`, with a dict or `dict(...)`) are reported
 /// here; `NAME = value` in a module or class body is recorded for [`report_loaded_settings`],
-/// with the `from_object(...)` calls that may load it. Test files are not read.
+/// with the `from_object(...)` calls that may load it. Settings in test files are not reported.
 pub(crate) fn check_settings(checker: &mut Checker<'_>, rule: Rule, node: Node<'_>, judge: Judge) {
-    if is_test_path(&checker.file.path) {
-        return;
-    }
     match node {
         Node::Stmt(Stmt::Assign(assign)) => {
             for target in &assign.targets {
@@ -589,6 +586,7 @@ pub(crate) fn check_settings(checker: &mut Checker<'_>, rule: Rule, node: Node<'
                         }
                     }
                 }
+                // A config that only tests load is not deployed (see `loads`).
                 "from_object" => record_config_load(checker, rule, call),
                 _ => {}
             }
@@ -598,10 +596,16 @@ pub(crate) fn check_settings(checker: &mut Checker<'_>, rule: Rule, node: Node<'
 }
 
 fn setting(checker: &mut Checker<'_>, rule: Rule, target: &Expr, value: &Expr, judge: Judge) {
+    // Settings are named in capitals: most assignments are not settings.
+    let is_setting_name = |name: &str| name.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
     match target {
+        Expr::Name(name) if !is_setting_name(name.id.as_str()) => {}
         Expr::Name(name) => {
             if let Some((severity, detail)) = judge(name.id.as_str(), value) {
-                record_setting_with(checker, rule, name, value, &format!("{severity} {detail}"));
+                if !is_test_path(&checker.file.path) {
+                    let detail = format!("{severity} {detail}");
+                    record_setting_with(checker, rule, name, value, &detail);
+                }
             }
         }
         Expr::Subscript(subscript) if is_config(&subscript.value) => {
@@ -624,6 +628,9 @@ fn report_in_app_config(
     severity: Severity,
     detail: &str,
 ) {
+    if is_test_path(&checker.file.path) {
+        return;
+    }
     let help = rule.doc().section("Use instead").map(first_sentence);
     let diagnostic = checker.report(rule, range, format!("{detail}, in the application config"));
     diagnostic.severity = severity;

@@ -14,7 +14,7 @@ use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::{is_false, string_value};
 use super::flow::{self, Check};
-use super::taint::{self, argument, Found, Sinks, Taint};
+use super::taint::{self, argument, Found, Sink, Sinks, Taint};
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Term, TermId, Terms};
@@ -26,11 +26,17 @@ use crate::registry::Rule;
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL
-        .with(NodeKinds::RETURN)
         .with(NodeKinds::ASSIGN)
         .with(NodeKinds::IF)
         .with(NodeKinds::ASSERT),
     project: Some(project),
+};
+
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::HTML,
+    sanitizer: is_sanitizer,
+    checks: &[Check::AllowList],
 };
 
 const HELP: &str = "render a template (`render_template(\"page.html\", name=name)` escapes it), escape the text (`markupsafe.escape(name)`), return JSON (`jsonify(...)`), or send it as `text/plain`";
@@ -46,28 +52,11 @@ const MARKUP: &str = "markup";
 const UNESCAPED: &str = "unescaped";
 /// The function sets a type that is not HTML on its response (`resp.mimetype = "text/plain"`).
 const NOT_HTML: &str = "not-html";
-/// The `return` at the record's range sends a type that is not HTML
-/// (`return text, 200, {"Content-Type": "text/plain"}`).
-const NOT_HTML_RETURN: &str = "not-html-return";
 /// A Jinja `Template(...)`/`Environment(...)` built without autoescaping (at the record's range).
 const NO_AUTOESCAPE: &str = "no-autoescape";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     match node {
-        // `return text, 200, {"Content-Type": "text/plain"}`: a body that is not HTML. (What
-        // views return is in the facts.)
-        Node::Stmt(Stmt::Return(ret)) => {
-            if let Some(Expr::Tuple(tuple)) = ret.value.as_deref() {
-                if tuple.elts.iter().skip(1).any(declares_other_type) {
-                    checker.defer(
-                        Rule::CrossSiteScripting,
-                        tuple.range,
-                        Vec::new(),
-                        NOT_HTML_RETURN,
-                    );
-                }
-            }
-        }
         Node::Stmt(Stmt::Assign(assign)) => {
             // `response.mimetype = "text/plain"`, `response.headers["Content-Type"] = ...`
             let declares = assign.targets.iter().any(|target| match target {
@@ -87,7 +76,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) => {
-            flow::record_guards(checker, Rule::CrossSiteScripting, node, &[Check::AllowList]);
+            flow::record_guards(checker, Rule::CrossSiteScripting, node);
         }
         Node::Expr(Expr::Call(call)) => self::call(checker, call),
         _ => {}
@@ -294,7 +283,7 @@ fn is_sanitizer(name: &str) -> bool {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let sinks = Sinks::of(ctx);
+    let sinks = Sinks::of(ctx, SINK.checks);
     let records = ctx.deferred();
     // Functions that set a type that is not HTML on their response, and such `return`s.
     let not_html: Vec<Option<u32>> = records
@@ -302,28 +291,23 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         .filter(|record| &*record.note == NOT_HTML)
         .map(|record| record.function)
         .collect();
-    let not_html_returns: Vec<TextRange> = records
-        .iter()
-        .filter(|record| &*record.note == NOT_HTML_RETURN)
-        .map(|record| record.range)
-        .collect();
     let returns = view_returns(ctx);
     let mut sites: Vec<&Deferred> = sinks.sites();
     sites.extend(returns.iter());
     for record in sites {
         let note = &*record.note;
-        if matches!(note, NOT_HTML | NOT_HTML_RETURN | NO_AUTOESCAPE) {
+        if matches!(note, NOT_HTML | NO_AUTOESCAPE) {
             continue;
         }
         let typed = not_html.contains(&record.function)
-            || (note == RETURN && not_html_returns.contains(&record.range));
+            || (note == RETURN && returns_other_type(ctx.file.text(), record.range));
         if matches!(note, RETURN | BODY) && typed {
             continue;
         }
         let view = record
             .function
             .map(|local| ctx.index.function_id(ctx.file_id(), local));
-        let Some(found) = sinks.reached(ctx, record, SafeFor::HTML, is_sanitizer, false) else {
+        let Some(found) = sinks.reached(ctx, record, &SINK, false) else {
             continue;
         };
         if matches!(note, RETURN | BODY) && !is_text(ctx, record, &found) {
@@ -341,6 +325,24 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         };
         taint::report_sink(ctx, record, &found, message, HELP);
     }
+}
+
+/// `return text, 200, {"Content-Type": "text/plain"}`: a returned tuple whose headers give a type
+/// that is not HTML (read from the return's text: its values are in the facts, not its literals).
+fn returns_other_type(source: &str, range: TextRange) -> bool {
+    let Some(text) = source.get(range.start().to_usize()..range.end().to_usize()) else {
+        return false;
+    };
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.find("content-type") else {
+        return false;
+    };
+    let value = lower[at + "content-type".len()..]
+        .trim_start_matches(['"', '\'', ' ', ':'])
+        .split(['"', '\''])
+        .next()
+        .unwrap_or_default();
+    !value.is_empty() && !is_html_type(value)
 }
 
 /// What the views of this file return, as records of their bodies (the first item of a returned
@@ -449,5 +451,27 @@ mod tests {
         );
         assert_eq!(names_marked_safe("{{ user.name|safe() }}"), vec!["user"]);
         assert!(names_marked_safe("{{ name|safeguard }}").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod return_type_tests {
+    use super::*;
+
+    #[test]
+    fn content_types_of_returned_tuples() {
+        let source = r#"f"card: {title}", 200, {"Content-Type": "text/plain; charset=utf-8"}"#;
+        let range = TextRange::up_to(flaskcheck_python::TextSize::of(source));
+        assert!(returns_other_type(source, range));
+        let html = r#"body, 200, {"content-type": "text/html"}"#;
+        assert!(!returns_other_type(
+            html,
+            TextRange::up_to(flaskcheck_python::TextSize::of(html))
+        ));
+        let plain = r#"f"<b>{x}</b>""#;
+        assert!(!returns_other_type(
+            plain,
+            TextRange::up_to(flaskcheck_python::TextSize::of(plain))
+        ));
     }
 }

@@ -23,7 +23,9 @@ use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
-    ast_kinds: NodeKinds::ASSIGNMENTS.with(NodeKinds::CALL),
+    ast_kinds: NodeKinds::ASSIGN
+        .with(NodeKinds::ANN_ASSIGN)
+        .with(NodeKinds::CALL),
     project: Some(project),
 };
 

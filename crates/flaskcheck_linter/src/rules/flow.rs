@@ -84,8 +84,10 @@ pub(crate) fn read_range(start: Option<&str>, end: Option<&str>) -> Option<TextR
     (start <= end).then(|| TextRange::new(TextSize::from(start), TextSize::from(end)))
 }
 
-/// The note of a guard record: `guard START END` (the region where it holds). Its terms: the
-/// guarded value, then (for an allow-list) the collection it must be in.
+/// The note of a guard record: `guard START END` (the region where it holds), then the kind of
+/// check for a check that is not an allow-list (`url`, `path`). Its terms: the guarded value, then
+/// (for an allow-list) the collection it must be in. A guard is recorded once, by the first rule
+/// that honours its kind; every rule that honours the kind reads it.
 const GUARD: &str = "guard";
 
 /// The kinds of check a rule honours.
@@ -104,27 +106,103 @@ pub(crate) enum Check {
     ContainedPath,
 }
 
+impl Check {
+    /// The word a guard's note ends with, for checks that are not allow-lists.
+    fn note(self) -> &'static str {
+        match self {
+            Check::AllowList => "",
+            Check::Url => "url",
+            Check::ContainedPath => "path",
+        }
+    }
+}
+
+/// The kinds of check a condition may hold, from its shape ([`CONDITION_DEPTH`] deep): most
+/// conditions hold none, and this is all that is read of them.
+fn checks_in(test: &Expr) -> [Option<Check>; 3] {
+    let mut found = [None; 3];
+    shapes(test, &mut found, CONDITION_DEPTH);
+    found
+}
+
+fn shapes(expr: &Expr, found: &mut [Option<Check>; 3], depth: u32) {
+    if depth == 0 {
+        return;
+    }
+    match expr {
+        Expr::BoolOp(boolop) => {
+            for value in &boolop.values {
+                shapes(value, found, depth - 1);
+            }
+        }
+        Expr::UnaryOp(unary) => shapes(&unary.operand, found, depth - 1),
+        Expr::Compare(compare) => {
+            if compare
+                .ops
+                .iter()
+                .any(|op| matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn))
+            {
+                found[0] = Some(Check::AllowList);
+            }
+            shapes(&compare.left, found, depth - 1);
+            for comparator in &compare.comparators {
+                shapes(comparator, found, depth - 1);
+            }
+        }
+        Expr::Attribute(attr) => {
+            if matches!(attr.attr.id.as_str(), "netloc" | "scheme" | "hostname") {
+                found[1] = Some(Check::Url);
+            }
+        }
+        Expr::Call(call) => {
+            let name = match &*call.func {
+                Expr::Name(name) => name.id.as_str(),
+                Expr::Attribute(attr) => attr.attr.id.as_str(),
+                _ => "",
+            };
+            match name {
+                "startswith" => {
+                    found[1] = Some(Check::Url);
+                    found[2] = Some(Check::ContainedPath);
+                }
+                "is_relative_to" | "commonpath" => found[2] = Some(Check::ContainedPath),
+                _ if is_url_predicate(name) => found[1] = Some(Check::Url),
+                _ => {}
+            }
+            for arg in &call.arguments.args {
+                shapes(arg, found, depth - 1);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// How deep a condition is read for checks.
 const CONDITION_DEPTH: u32 = 16;
 
-/// Records the checks in `node` (an `if` or an `assert`) that guard a value, for `rule`'s project
-/// check. A check in an `if` guards its body, and the rest of the function when the body leaves
-/// (`abort(400)`, `raise`, `return`) or replaces the value; an `assert`, what follows it. An
-/// allow-list is read with its sense (`if sort in ALLOWED:` guards its body, `if sort not in
+/// Records the checks in `node` (an `if` or an `assert`) that guard a value, for the project
+/// checks of the rules that honour them (`rule` is the one recording; every kind is recorded, once
+/// per statement). A check in an `if` guards its body, and the rest of the function when the body
+/// leaves (`abort(400)`, `raise`, `return`) or replaces the value; an `assert`, what follows it.
+/// An allow-list is read with its sense (`if sort in ALLOWED:` guards its body, `if sort not in
 /// ALLOWED: abort(400)` what follows), and the project check decides whether its collection is
 /// written in the code.
-pub(crate) fn record_guards(
-    checker: &mut Checker<'_>,
-    rule: Rule,
-    node: Node<'_>,
-    checks: &[Check],
-) {
+pub(crate) fn record_guards(checker: &mut Checker<'_>, rule: Rule, node: Node<'_>) {
     let (test, body) = match node {
         Node::Stmt(Stmt::If(stmt)) => (&*stmt.test, Some(stmt)),
         Node::Stmt(Stmt::Assert(stmt)) => (&*stmt.test, None),
         _ => return,
     };
-    if checks.contains(&Check::AllowList) {
+    // The rules that honour checks call this on each `if`, one after the other: the first
+    // records every kind for all of them.
+    if checker.shared.guarded.replace(node.range()) == Some(node.range()) {
+        return;
+    }
+    let checks = checks_in(test);
+    if checks.iter().all(Option::is_none) {
+        return;
+    }
+    if checks.contains(&Some(Check::AllowList)) {
         match body {
             Some(stmt) => membership_guard_if(checker, rule, stmt),
             None => {
@@ -135,15 +213,20 @@ pub(crate) fn record_guards(
             }
         }
     }
-    let validated: Vec<(TermId, Option<&Expr>)> = checks
-        .iter()
-        .flat_map(|&check| validated_values(checker, test, check))
-        .collect();
-    if validated.is_empty() || checker.current_function().is_none() {
+    if checker.current_function().is_none() {
         return;
     }
+    let validated: Vec<(Check, TermId, Option<&Expr>)> = checks
+        .iter()
+        .flatten()
+        .flat_map(|&check| {
+            validated_values(checker, test, check)
+                .into_iter()
+                .map(move |(term, expr)| (check, term, expr))
+        })
+        .collect();
     let after = TextRange::new(node.range().end(), TextSize::from(u32::MAX));
-    for (value, expr) in validated {
+    for (check, value, expr) in validated {
         let mut regions = Vec::new();
         match body {
             Some(stmt) => {
@@ -160,8 +243,8 @@ pub(crate) fn record_guards(
             None => regions.push(after),
         }
         for region in regions {
-            let note = format!("{GUARD} {}", range_note(region));
-            checker.defer(rule, node.range(), vec![value], note);
+            let note = format!("{GUARD} {} {}", range_note(region), check.note());
+            defer_once(checker, rule, node.range(), vec![value], note);
         }
     }
 }
@@ -230,8 +313,12 @@ fn visit_condition<'e>(expr: &'e Expr, f: &mut dyn FnMut(&'e Expr) -> bool) {
 /// A predicate named for a safe URL: `is_safe_url`, `is_safe_redirect_url`,
 /// `url_has_allowed_host_and_scheme`, `is_local_url`, `validate_next`, `is_allowed_url`.
 fn is_url_predicate(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
+    let contains = |word: &str| {
+        name.as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let safe = [
         "safe",
         "valid",
         "allowed",
@@ -239,14 +326,11 @@ fn is_url_predicate(name: &str) -> bool {
         "internal",
         "trusted",
         "same_origin",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
-        && [
-            "url", "redirect", "next", "target", "host", "location", "origin",
-        ]
-        .iter()
-        .any(|word| lower.contains(word))
+    ];
+    let url = [
+        "url", "redirect", "next", "target", "host", "location", "origin",
+    ];
+    safe.iter().any(|word| contains(word)) && url.iter().any(|word| contains(word))
 }
 
 /// The values a condition checks as URLs: the argument of a predicate named for it, and what a
@@ -489,18 +573,51 @@ fn record_guard(
     }
     let collection_term = checker.term(collection);
     let note = format!("{GUARD} {}", range_note(region));
-    checker.defer(rule, value.range(), vec![value_term, collection_term], note);
+    defer_once(
+        checker,
+        rule,
+        value.range(),
+        vec![value_term, collection_term],
+        note,
+    );
 }
 
-/// Whether a record of the running rule is a guard (not a sink).
+/// Records a guard unless it was recorded already (a value tested twice in one condition).
+fn defer_once(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    range: TextRange,
+    terms: Vec<TermId>,
+    note: String,
+) {
+    let recorded = checker
+        .facts
+        .deferred
+        .iter()
+        .rev()
+        .take(8)
+        .any(|record| record.range == range && *record.note == *note && record.terms == terms);
+    if !recorded {
+        checker.defer(rule, range, terms, note);
+    }
+}
+
+/// Whether a record is a guard (not a sink).
 pub(crate) fn is_guard(record: &Deferred) -> bool {
     guard_region(&record.note).is_some()
 }
 
-/// The region of a guard's note.
-fn guard_region(note: &str) -> Option<TextRange> {
+/// The region of a guard's note, and the kind of check.
+fn guard_region(note: &str) -> Option<(TextRange, Check)> {
     let mut parts = note.strip_prefix(GUARD)?.split_whitespace();
-    read_range(parts.next(), parts.next())
+    let region = read_range(parts.next(), parts.next())?;
+    let check = match parts.next() {
+        None => Check::AllowList,
+        Some("url") => Check::Url,
+        Some("path") => Check::ContainedPath,
+        Some(_) => return None,
+    };
+    Some((region, check))
 }
 
 /// The guards a rule recorded in one file.
@@ -509,30 +626,30 @@ pub(crate) struct Guards<'c> {
 }
 
 impl<'c> Guards<'c> {
-    pub(crate) fn of(records: &[&'c Deferred]) -> Self {
-        Self {
-            guards: records
-                .iter()
-                .filter_map(|record| Some((*record, guard_region(&record.note)?)))
-                .collect(),
+    /// The guards of the kinds `checks` recorded in a file, by any rule.
+    pub(crate) fn in_file(
+        ctx: &ProjectContext<'_, '_, 'c>,
+        file: FileId,
+        checks: &[Check],
+    ) -> Self {
+        if checks.is_empty() {
+            return Self { guards: Vec::new() };
         }
-    }
-
-    /// The guards the running rule recorded in another file.
-    pub(crate) fn in_file(ctx: &ProjectContext<'_, '_, 'c>, file: FileId) -> Self {
-        let rule = ctx.rule();
-        let records: Vec<&'c Deferred> = ctx
+        let guards = ctx
             .index
             .facts(file)
             .map(|facts| {
                 facts
                     .deferred
                     .iter()
-                    .filter(|record| record.rule == rule)
+                    .filter_map(|record| {
+                        let (region, check) = guard_region(&record.note)?;
+                        checks.contains(&check).then_some((record, region))
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        Self::of(&records)
+        Self { guards }
     }
 
     /// The values checked where `site` is, in its function: against a constant allow-list, or by a

@@ -21,7 +21,9 @@ use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
-    ast_kinds: NodeKinds::ASSIGNMENTS.with(NodeKinds::CALL),
+    ast_kinds: NodeKinds::ASSIGN
+        .with(NodeKinds::ANN_ASSIGN)
+        .with(NodeKinds::CALL),
     project: Some(project),
 };
 

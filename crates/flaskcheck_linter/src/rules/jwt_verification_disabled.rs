@@ -22,7 +22,9 @@ use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
-    ast_kinds: NodeKinds::ASSIGNMENTS.with(NodeKinds::CALL),
+    ast_kinds: NodeKinds::ASSIGN
+        .with(NodeKinds::ANN_ASSIGN)
+        .with(NodeKinds::CALL),
     project: Some(project),
 };
 
@@ -70,9 +72,7 @@ fn names_none_algorithm(expr: &Expr) -> bool {
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     check_settings(checker, Rule::JwtVerificationDisabled, node, JUDGE);
     if let Node::Expr(Expr::Call(call)) = node {
-        if !is_test_path(&checker.file.path) {
-            decode(checker, call);
-        }
+        decode(checker, call);
     }
 }
 
@@ -81,9 +81,12 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
 }
 
 fn decode(checker: &mut Checker<'_>, call: &ast::ExprCall) {
-    let Some(symbol) = taint::called(checker, call, |name| {
-        matches!(name, "decode" | "JsonWebToken" | "JsonWebSignature")
-    }) else {
+    let Some(symbol) = taint::called(
+        checker,
+        call,
+        |name| matches!(name, "decode" | "JsonWebToken" | "JsonWebSignature"),
+        &["jwt", "jose", "authlib"],
+    ) else {
         return;
     };
     let package = symbol.split('.').next().unwrap_or_default();
@@ -110,6 +113,9 @@ fn decode(checker: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         _ => return,
     };
+    if is_test_path(&checker.file.path) {
+        return;
+    }
     let diagnostic = checker.report(
         Rule::JwtVerificationDisabled,
         call.range(),

@@ -39,7 +39,10 @@ pub(crate) mod template_injection;
 pub(crate) mod unsafe_deserialization;
 pub(crate) mod unscoped_object_lookup;
 
-use crate::analyze::{Checker, Node, NodeKinds};
+use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::TextRange;
+
+use crate::analyze::{Checker, Node, NodeKinds, Symbol};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -59,4 +62,16 @@ impl RuleChecks {
         ast_kinds: NodeKinds::NONE,
         project: None,
     };
+}
+
+/// What the `ast` checks of several rules compute once per file pass and share (the checker holds
+/// it for the walk of one file).
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// The statement whose checks `flow::record_guards` recorded last: every rule that honours
+    /// checks calls it on each `if`, and the first records them for all.
+    pub guarded: Option<TextRange>,
+    /// The module-level imports that rename what they import (`import x as y`), as of how many
+    /// imports the file had (see `taint::called`).
+    pub renames: Option<(usize, Vec<(Name, Symbol)>)>,
 }

@@ -12,7 +12,7 @@ use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::string_value;
 use super::flow::{self, Check};
-use super::taint::{self, argument, Taint};
+use super::taint::{self, argument, Sink, Taint};
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -29,12 +29,24 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::URL,
+    sanitizer: is_sanitizer,
+    checks: &[Check::AllowList, Check::Url],
+};
+
 const HELP: &str = "redirect to `url_for(...)`, or check the target first: accept only a relative path (`target.startswith(\"/\") and not target.startswith(\"//\")`) or a host of your own (`urlparse(target).netloc in ALLOWED_HOSTS`)";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     match node {
         Node::Expr(Expr::Call(call)) => {
-            let Some(symbol) = taint::called(checker, call, |name| name == "redirect") else {
+            let Some(symbol) = taint::called(
+                checker,
+                call,
+                |name| name == "redirect",
+                &["flask", "werkzeug", "quart"],
+            ) else {
                 return;
             };
             if !matches!(
@@ -65,12 +77,9 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 }
             }
         }
-        Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) => flow::record_guards(
-            checker,
-            Rule::OpenRedirect,
-            node,
-            &[Check::AllowList, Check::Url],
-        ),
+        Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) => {
+            flow::record_guards(checker, Rule::OpenRedirect, node)
+        }
         _ => {}
     }
 }
@@ -89,7 +98,7 @@ fn is_sanitizer(name: &str) -> bool {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    for (record, found) in taint::sinks_reached(ctx, SafeFor::URL, is_sanitizer) {
+    for (record, found) in taint::sinks_reached(ctx, &SINK) {
         let own_url = matches!(&found.taint, Taint::Request(what) if is_own_url(what));
         let mut message = format!(
             "{} is the target of {}: an open redirect",

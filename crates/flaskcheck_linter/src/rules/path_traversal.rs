@@ -10,7 +10,7 @@ use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
-use super::taint::{self, argument};
+use super::taint::{self, argument, Sink};
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
 use crate::analyze::{Checker, Node, NodeKinds};
@@ -23,6 +23,13 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL.with(NodeKinds::IF).with(NodeKinds::ASSERT),
     project: Some(project),
+};
+
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::PATH,
+    sanitizer: is_sanitizer,
+    checks: &[Check::AllowList, Check::ContainedPath],
 };
 
 const HELP: &str = "take one file name from the client and make it harmless (`werkzeug.utils.secure_filename(name)`), or join it with `werkzeug.security.safe_join(folder, name)` / send it with `send_from_directory(folder, name)`; or resolve the path and check it is inside the folder";
@@ -101,19 +108,14 @@ fn is_path_method(name: &str) -> Option<&'static str> {
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(
-                checker,
-                Rule::PathTraversal,
-                node,
-                &[Check::AllowList, Check::ContainedPath],
-            );
+            flow::record_guards(checker, Rule::PathTraversal, node);
         }
         return;
     };
     if let Expr::Attribute(attr) = &*call.func {
         let name = attr.attr.id.as_str();
         // `upload.save(os.path.join(folder, upload.filename))`: the path an upload is saved to.
-        if name == "save" {
+        if name == "save" && is_upload_expr(&attr.value) {
             let receiver = checker.term(&attr.value);
             if is_request_file(checker, receiver, 6) {
                 if let Some(path) = argument(call, 0, "dst") {
@@ -122,7 +124,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
             return;
         }
-        if let Some(what) = is_path_method(name) {
+        if let Some(what) = is_path_method(name).filter(|_| is_path_expr(&attr.value)) {
             let receiver = checker.term(&attr.value);
             if checker.is_path_term(receiver, 4) {
                 let text = format!("`{name}()` of a path: the path is {what}");
@@ -131,7 +133,12 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             return;
         }
     }
-    let Some(symbol) = taint::called(checker, call, is_path_function) else {
+    let Some(symbol) = taint::called(
+        checker,
+        call,
+        is_path_function,
+        &["os", "io", "codecs", "shutil", "flask", "werkzeug"],
+    ) else {
         return;
     };
     let Some((arguments, what)) = path_arguments(&symbol) else {
@@ -153,6 +160,29 @@ fn record(checker: &mut Checker<'_>, call: &ast::ExprCall, paths: &[&Expr], note
         .collect();
     if !terms.is_empty() {
         checker.defer(Rule::PathTraversal, call.range(), terms, note);
+    }
+}
+
+/// An expression that may hold an upload: `upload`, `request.files["f"]`,
+/// `request.files.get("f")`.
+fn is_upload_expr(expr: &Expr) -> bool {
+    match expr {
+        Expr::Subscript(subscript) => taint::is_dotted_name(&subscript.value),
+        Expr::Call(call) => taint::is_dotted_name(&call.func),
+        other => taint::is_dotted_name(other),
+    }
+}
+
+/// An expression that may hold a `pathlib` path: a name, `Path(...)`, `folder / name`,
+/// `path.resolve()`, and those in parentheses.
+fn is_path_expr(expr: &Expr) -> bool {
+    match expr {
+        Expr::BinOp(binop) => binop.op == ast::Operator::Div,
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attr) => is_path_expr(&attr.value),
+            func => taint::is_dotted_name(func),
+        },
+        other => taint::is_dotted_name(other),
     }
 }
 
@@ -189,7 +219,7 @@ fn is_sanitizer(name: &str) -> bool {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    for (record, found) in taint::sinks_reached(ctx, SafeFor::PATH, is_sanitizer) {
+    for (record, found) in taint::sinks_reached(ctx, &SINK) {
         // A `<name>` URL variable holds no `/`: `..` reaches the parent folder only.
         let one_segment = found
             .param

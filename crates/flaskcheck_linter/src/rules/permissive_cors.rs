@@ -12,7 +12,7 @@ use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::{is_test_path, is_true, string_value};
 use super::flow::{self, Check};
-use super::taint::{self, Sinks};
+use super::taint::{self, Sink, Sinks};
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -28,6 +28,13 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::NONE,
+    sanitizer: taint::is_value_call,
+    checks: &[Check::AllowList],
+};
+
 const HELP: &str = "list the origins that may send credentials (`CORS(app, origins=[\"https://app.example.com\"], supports_credentials=True)`), or do not allow credentials";
 
 // Notes of the records.
@@ -37,9 +44,6 @@ const ALLOW_ORIGIN: &str = "allow-origin";
 const CREDENTIALS: &str = "credentials";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    if is_test_path(&checker.file.path) {
-        return;
-    }
     match node {
         Node::Expr(Expr::Call(call)) => {
             let name = match &*call.func {
@@ -69,7 +73,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         // `if origin in ALLOWED_ORIGINS:`
         Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) => {
-            flow::record_guards(checker, Rule::PermissiveCors, node, &[Check::AllowList]);
+            flow::record_guards(checker, Rule::PermissiveCors, node);
         }
         _ => {}
     }
@@ -82,7 +86,7 @@ fn flask_cors(checker: &mut Checker<'_>, call: &ast::ExprCall) {
     let Some(symbol) = checker.qualified_name(&call.func) else {
         return;
     };
-    if !symbol.starts_with("flask_cors") {
+    if !symbol.starts_with("flask_cors") || is_test_path(&checker.file.path) {
         return;
     }
     let keyword = |name: &str| call.arguments.find_keyword(name).map(|k| &k.value);
@@ -140,7 +144,7 @@ fn is_any_origin(expr: &Expr) -> bool {
 /// A header set by hand: `Access-Control-Allow-Origin` to a value, or credentials allowed.
 fn header(checker: &mut Checker<'_>, key: &Expr, value: &Expr, range: TextRange) {
     let Some(key) = string_value(key) else { return };
-    if checker.current_function().is_none() {
+    if checker.current_function().is_none() || !key.starts_with(['A', 'a']) {
         return;
     }
     if key.eq_ignore_ascii_case("access-control-allow-origin") {
@@ -156,7 +160,7 @@ fn header(checker: &mut Checker<'_>, key: &Expr, value: &Expr, range: TextRange)
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let sinks = Sinks::of(ctx);
+    let sinks = Sinks::of(ctx, SINK.checks);
     let sites = sinks.sites();
     let credentials: Vec<Option<u32>> = sites
         .iter()
@@ -167,8 +171,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         if &*record.note != ALLOW_ORIGIN || !credentials.contains(&record.function) {
             continue;
         }
-        let Some(found) = sinks.reached(ctx, record, SafeFor::NONE, taint::is_value_call, false)
-        else {
+        let Some(found) = sinks.reached(ctx, record, &SINK, false) else {
             continue;
         };
         let message = format!(

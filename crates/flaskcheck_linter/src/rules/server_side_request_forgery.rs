@@ -12,9 +12,10 @@ use flaskcheck_python::ast::{Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
-use super::taint::{self, argument, Found, Sinks};
+use super::taint::{self, argument, Found, Sink, Sinks};
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
+use crate::analyze::term::Term;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
@@ -25,6 +26,13 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL.with(NodeKinds::IF).with(NodeKinds::ASSERT),
     project: Some(project),
+};
+
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::NONE,
+    sanitizer: taint::is_value_call,
+    checks: &[Check::AllowList, Check::Url],
 };
 
 const HELP: &str = "do not let the client choose where the server connects: build the URL from a fixed base (`f\"https://api.example.com/items/{quote(item_id)}\"`) or check the host against an allow-list before the request";
@@ -61,12 +69,7 @@ fn is_client_class(symbol: &str) -> bool {
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(
-                checker,
-                Rule::ServerSideRequestForgery,
-                node,
-                &[Check::AllowList, Check::Url],
-            );
+            flow::record_guards(checker, Rule::ServerSideRequestForgery, node);
         }
         return;
     };
@@ -78,11 +81,28 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Some((position, keyword)) = url_argument(name) else {
         return;
     };
-    let sink = match checker.qualified_name(&call.func) {
-        Some(symbol) if is_http_library(&symbol) => format!("`{symbol}()`"),
-        Some(_) => return,
+    // `requests.get`, `urllib.request.urlopen`: a function of a module; `session.get`: a method
+    // of a client held by a name. Anything else (`request.args.get`, `self.cache.get`) is not
+    // resolved at all.
+    if let Expr::Attribute(attr) = &*call.func {
+        let Some(root) = taint::dotted_root(&attr.value) else {
+            return;
+        };
+        let held_by_name = matches!(&*attr.value, Expr::Name(_));
+        let library_root = matches!(
+            root,
+            "requests" | "httpx" | "urllib3" | "aiohttp" | "urllib" | "http"
+        );
+        if !held_by_name && !library_root {
+            return;
+        }
+    }
+    let callee = checker.term(&call.func);
+    let sink = match checker.terms().get(callee) {
+        Term::Global(symbol) if is_http_library(symbol) => format!("`{symbol}()`"),
+        Term::Global(_) => return,
         // A method of a session or client: `session.get(url)`.
-        None => {
+        _ => {
             let Expr::Attribute(attr) = &*call.func else {
                 return;
             };
@@ -112,13 +132,12 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let sinks = Sinks::of(ctx);
+    let sinks = Sinks::of(ctx, SINK.checks);
     for record in sinks.sites() {
-        let sink = SafeFor::NONE;
-        let reached = match sinks.reached(ctx, record, sink, taint::is_value_call, true) {
+        let reached = match sinks.reached(ctx, record, &SINK, true) {
             Some(found) => Some((found, false)),
             None => sinks
-                .reached(ctx, record, sink, taint::is_value_call, false)
+                .reached(ctx, record, &SINK, false)
                 .map(|found| (found, true)),
         };
         if let Some((found, path_only)) = reached {

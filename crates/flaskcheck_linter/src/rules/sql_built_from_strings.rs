@@ -55,12 +55,7 @@ const ESCAPE: &str = "escape";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
-        return flow::record_guards(
-            checker,
-            Rule::SqlBuiltFromStrings,
-            node,
-            &[Check::AllowList],
-        );
+        return flow::record_guards(checker, Rule::SqlBuiltFromStrings, node);
     };
     let sink = match &*call.func {
         Expr::Attribute(attr) => {
@@ -213,7 +208,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         .filter(|record| &*record.note == ESCAPE)
         .map(|record| record.range)
         .collect();
-    let guards = Guards::of(&records);
+    let guards = Guards::in_file(ctx, ctx.file_id(), &[Check::AllowList]);
     let mut seen: Vec<TextRange> = Vec::new();
     for deferred in records {
         if &*deferred.note == ESCAPE || flow::is_guard(deferred) || seen.contains(&deferred.range) {
@@ -231,6 +226,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             sanitizer: is_sanitizer,
             safe_calls: &escapes,
             guarded: &guarded,
+            checks: &[Check::AllowList],
             reads_helpers: false,
         };
         let mut worst = None;

@@ -14,7 +14,7 @@ use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::TextRange;
 
 use super::config_context::is_test_path;
-use super::flow::{self, all_constant, Guards};
+use super::flow::{self, all_constant, Check, Guards};
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Key, Term, TermId, Terms};
 use crate::analyze::{Checker, Symbol};
@@ -64,6 +64,8 @@ pub(crate) struct Scan<'t> {
     pub safe_calls: &'t [TextRange],
     /// Values checked where the sink is (see [`super::flow::Guards`]).
     pub guarded: &'t [TermId],
+    /// The kinds of check the rule honours (in helpers too, see `reads_helpers`).
+    pub checks: &'t [Check],
     /// Whether a call to a project function is read through the function: it returns what its
     /// summary says and nothing more, and nothing the client sent when each of its returns is
     /// checked (`get_safe_redirect(url)` returns `url` only after `is_safe_url(url)`). FC402 reads
@@ -325,7 +327,7 @@ fn returns_checked(
             return false;
         };
         let local = function.0 - ctx.index.function_id(file, 0).0;
-        let guards = Guards::in_file(ctx, file);
+        let guards = Guards::in_file(ctx, file, scan.checks);
         for site in &facts.returns {
             let guarded = guards.guarded_in(ctx, file, Some(local), site.range);
             let inner = Scan {
@@ -336,6 +338,7 @@ fn returns_checked(
                 sanitizer: scan.sanitizer,
                 safe_calls: &[],
                 guarded: &guarded,
+                checks: scan.checks,
                 reads_helpers: true,
             };
             let mut worst = None;
@@ -565,17 +568,25 @@ pub(crate) fn is_value_call(name: &str) -> bool {
     )
 }
 
+/// What makes a value safe for a rule's sinks.
+pub(crate) struct Sink {
+    /// What the evaluator's sanitizers must have made client text safe for (`html.escape`: HTML).
+    pub safe_for: SafeFor,
+    /// Whether a call of this name makes its result safe (`secure_filename`, `int`).
+    pub sanitizer: fn(&str) -> bool,
+    /// The kinds of check that make a value safe where they hold.
+    pub checks: &'static [Check],
+}
+
 /// What the client sends into one sink, as the injection rules (FC601–FC608) read it: request
 /// data or a URL parameter in `terms` (the sink's arguments, terms of this file), past the rule's
-/// sanitizers (the evaluator's, by what they make safe: `sink`; and calls named so, by
-/// `sanitizer`) and the checks that hold at the sink (`guarded`). What a call to a project
-/// function returns is what its summary says.
+/// sanitizers and the checks that hold at the sink (`guarded`). What a call to a project function
+/// returns is what its summary says.
 pub(crate) fn client_data(
     ctx: &mut ProjectContext<'_, '_, '_>,
     record: &Deferred,
     terms: &[TermId],
-    sink: SafeFor,
-    sanitizer: fn(&str) -> bool,
+    sink: &Sink,
     guarded: &[TermId],
 ) -> Option<Found> {
     let analysis = ctx.analysis;
@@ -585,10 +596,11 @@ pub(crate) fn client_data(
         function: record
             .function
             .map(|local| ctx.index.function_id(ctx.file_id(), local)),
-        sink,
-        sanitizer,
+        sink: sink.safe_for,
+        sanitizer: sink.sanitizer,
         safe_calls: &[],
         guarded,
+        checks: sink.checks,
         reads_helpers: true,
     };
     let mut worst = None;
@@ -648,13 +660,27 @@ pub(crate) struct Sinks<'c> {
 }
 
 impl<'c> Sinks<'c> {
-    pub(crate) fn of(ctx: &ProjectContext<'c, '_, '_>) -> Self {
-        let records = if is_test_path(&ctx.file.path) {
-            Vec::new()
-        } else {
-            ctx.deferred()
-        };
-        let guards = Guards::of(&records);
+    pub(crate) fn of(ctx: &ProjectContext<'_, '_, 'c>, checks: &[Check]) -> Self {
+        let rule = ctx.rule();
+        let records: Vec<&'c Deferred> = ctx
+            .index
+            .facts(ctx.file_id())
+            .map(|facts| {
+                facts
+                    .deferred
+                    .iter()
+                    .filter(|record| record.rule == rule)
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Most files have no sink of the rule (and no request reaches a test).
+        if records.is_empty() || is_test_path(&ctx.file.path) {
+            return Self {
+                records: Vec::new(),
+                guards: Guards::in_file(ctx, ctx.file_id(), &[]),
+            };
+        }
+        let guards = Guards::in_file(ctx, ctx.file_id(), checks);
         Self { records, guards }
     }
 
@@ -674,15 +700,14 @@ impl<'c> Sinks<'c> {
         &self,
         ctx: &mut ProjectContext<'_, '_, '_>,
         record: &Deferred,
-        sink: SafeFor,
-        sanitizer: fn(&str) -> bool,
+        sink: &Sink,
         fixed_starts: bool,
     ) -> Option<Found> {
         let mut guarded = self.guards.guarded_at(ctx, record);
         if fixed_starts {
-            guarded.extend(self.fixed_starts(ctx, record, sink, sanitizer));
+            guarded.extend(self.fixed_starts(ctx, record, sink));
         }
-        client_data(ctx, record, &record.terms, sink, sanitizer, &guarded)
+        client_data(ctx, record, &record.terms, sink, &guarded)
     }
 
     /// The strings built for the sink `record` whose host the client cannot choose.
@@ -690,8 +715,7 @@ impl<'c> Sinks<'c> {
         &self,
         ctx: &mut ProjectContext<'_, '_, '_>,
         record: &Deferred,
-        sink: SafeFor,
-        sanitizer: fn(&str) -> bool,
+        sink: &Sink,
     ) -> Vec<TermId> {
         let mut out = Vec::new();
         for start in &self.records {
@@ -700,9 +724,7 @@ impl<'c> Sinks<'c> {
             }
             match *start.terms {
                 [built] => out.push(built),
-                [built, base]
-                    if client_data(ctx, record, &[base], sink, sanitizer, &[]).is_none() =>
-                {
+                [built, base] if client_data(ctx, record, &[base], sink, &[]).is_none() => {
                     out.push(built);
                 }
                 _ => {}
@@ -715,14 +737,13 @@ impl<'c> Sinks<'c> {
 /// Every sink the running rule recorded in this file that client data reaches, with what reaches
 /// it (URLs built after a fixed host are safe).
 pub(crate) fn sinks_reached<'c>(
-    ctx: &mut ProjectContext<'c, '_, '_>,
-    sink: SafeFor,
-    sanitizer: fn(&str) -> bool,
+    ctx: &mut ProjectContext<'_, '_, 'c>,
+    sink: &Sink,
 ) -> Vec<(&'c Deferred, Found)> {
-    let sinks = Sinks::of(ctx);
+    let sinks = Sinks::of(ctx, sink.checks);
     let mut out = Vec::new();
     for record in sinks.sites() {
-        if let Some(found) = sinks.reached(ctx, record, sink, sanitizer, true) {
+        if let Some(found) = sinks.reached(ctx, record, sink, true) {
             out.push((record, found));
         }
     }
@@ -821,30 +842,84 @@ fn fixes_host(literal: &str) -> bool {
 }
 
 /// The qualified name of the function a call calls (`subprocess.run`), when its last name passes
-/// `wanted`, which is asked first: most calls are not sinks.
+/// `wanted` and, for a function reached through a dotted name, the name starts with one of
+/// `packages` (or with a name an import renamed one of them to: `import pandas as pd`). Both are
+/// asked before anything is resolved: most calls are not sinks, and most methods are called on
+/// values rather than modules.
 pub(crate) fn called(
     checker: &mut Checker<'_>,
     call: &ast::ExprCall,
     wanted: fn(&str) -> bool,
+    packages: &[&str],
 ) -> Option<Symbol> {
-    let name = match &*call.func {
-        Expr::Name(name) => name.id.as_str(),
-        Expr::Attribute(attr) => attr.attr.id.as_str(),
-        _ => return None,
-    };
-    // `from mako.template import Template as MakoTemplate`: the name it was imported by.
-    let aliased = || {
-        matches!(&*call.func, Expr::Name(_))
-            && checker
-                .facts
-                .imports
-                .iter()
-                .any(|(bound, target)| bound.as_str() == name && wanted(last_segment(target)))
-    };
-    if !wanted(name) && !aliased() {
-        return None;
+    match &*call.func {
+        Expr::Attribute(attr) if wanted(attr.attr.id.as_str()) => {
+            let root = dotted_root(&attr.value)?;
+            let known = packages.contains(&root)
+                || renamed(checker, root, |target| {
+                    packages.contains(&target.split('.').next().unwrap_or(target))
+                });
+            if !known {
+                return None;
+            }
+            checker.qualified_name(&call.func)
+        }
+        Expr::Name(name) if wanted(name.id.as_str()) => checker.qualified_name(&call.func),
+        // `from mako.template import Template as MakoTemplate`: the name it was imported as.
+        Expr::Name(name)
+            if renamed(checker, name.id.as_str(), |target| {
+                wanted(last_segment(target))
+            }) =>
+        {
+            checker.qualified_name(&call.func)
+        }
+        _ => None,
     }
-    checker.qualified_name(&call.func)
+}
+
+/// The first name of `a.b.c`, if the expression is a name and its attributes.
+pub(crate) fn dotted_root(expr: &Expr) -> Option<&str> {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(name) => return Some(name.id.as_str()),
+            Expr::Attribute(attr) => expr = &attr.value,
+            _ => return None,
+        }
+    }
+}
+
+/// `name` or `a.b.c`: a name and its attributes.
+pub(crate) fn is_dotted_name(expr: &Expr) -> bool {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(_) => return true,
+            Expr::Attribute(attr) => expr = &attr.value,
+            _ => return false,
+        }
+    }
+}
+
+/// Whether `name` is bound by a module-level `import ... as name` of a target `accept` accepts
+/// (the file's renames are collected once for each count of imports).
+fn renamed(checker: &mut Checker<'_>, name: &str, accept: impl Fn(&str) -> bool) -> bool {
+    let count = checker.facts.imports.len();
+    if checker.shared.renames.as_ref().map(|(seen, _)| *seen) != Some(count) {
+        let renames = checker
+            .facts
+            .imports
+            .iter()
+            .filter(|(bound, target)| last_segment(target) != bound.as_str())
+            .cloned()
+            .collect();
+        checker.shared.renames = Some((count, renames));
+    }
+    checker.shared.renames.as_ref().is_some_and(|(_, renames)| {
+        renames
+            .iter()
+            .any(|(bound, target)| bound.as_str() == name && accept(target))
+    })
 }
 
 /// The argument at `position`, or the keyword `name`.

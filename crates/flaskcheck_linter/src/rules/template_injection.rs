@@ -10,7 +10,7 @@ use flaskcheck_python::ast::{Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
-use super::taint::{self, argument};
+use super::taint::{self, argument, Sink};
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -23,12 +23,19 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::NONE,
+    sanitizer: taint::is_value_call,
+    checks: &[Check::AllowList],
+};
+
 const HELP: &str = "keep templates in files or constants and pass the client's data as values: `render_template(\"page.html\", name=name)`, `render_template_string(TEMPLATE, name=name)`";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::TemplateInjection, node, &[Check::AllowList]);
+            flow::record_guards(checker, Rule::TemplateInjection, node);
         }
         return;
     };
@@ -44,9 +51,12 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             argument(call, 0, "source").map(|source| (source, "from_string"))
         }
         _ => {
-            let Some(symbol) = taint::called(checker, call, |name| {
-                matches!(name, "render_template_string" | "Template")
-            }) else {
+            let Some(symbol) = taint::called(
+                checker,
+                call,
+                |name| matches!(name, "render_template_string" | "Template"),
+                &["flask", "jinja2", "mako"],
+            ) else {
                 return;
             };
             match &*symbol {
@@ -73,7 +83,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    for (record, found) in taint::sinks_reached(ctx, SafeFor::NONE, taint::is_value_call) {
+    for (record, found) in taint::sinks_reached(ctx, &SINK) {
         let message = format!(
             "{} is the template `{}()` renders: server-side template injection",
             taint::source_text(&found.taint),

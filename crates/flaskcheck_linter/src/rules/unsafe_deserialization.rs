@@ -11,7 +11,7 @@ use flaskcheck_python::Ranged;
 
 use super::config_context::is_test_path;
 use super::flow::{self, Check};
-use super::taint::{self, argument};
+use super::taint::{self, argument, Sink};
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -23,6 +23,13 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL.with(NodeKinds::IF).with(NodeKinds::ASSERT),
     project: Some(project),
+};
+
+/// What makes a value safe for this rule's sinks.
+const SINK: Sink = Sink {
+    safe_for: SafeFor::NONE,
+    sanitizer: taint::is_value_call,
+    checks: &[Check::AllowList],
 };
 
 const HELP: &str = "accept a data format that cannot build objects (`json.loads`, `yaml.safe_load`, a schema), or sign what you send out and verify it before loading (`itsdangerous`)";
@@ -48,16 +55,28 @@ fn is_loader_function(name: &str) -> bool {
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(
-                checker,
-                Rule::UnsafeDeserialization,
-                node,
-                &[Check::AllowList],
-            );
+            flow::record_guards(checker, Rule::UnsafeDeserialization, node);
         }
         return;
     };
-    let Some(symbol) = taint::called(checker, call, is_loader_function) else {
+    let Some(symbol) = taint::called(
+        checker,
+        call,
+        is_loader_function,
+        &[
+            "pickle",
+            "cPickle",
+            "_pickle",
+            "dill",
+            "cloudpickle",
+            "marshal",
+            "joblib",
+            "pandas",
+            "jsonpickle",
+            "shelve",
+            "yaml",
+        ],
+    ) else {
         return;
     };
     let name = last_segment(&symbol);
@@ -107,7 +126,7 @@ fn has_safe_loader(call: &ast::ExprCall) -> bool {
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
-    let reached = taint::sinks_reached(ctx, SafeFor::NONE, taint::is_value_call);
+    let reached = taint::sinks_reached(ctx, &SINK);
     let mut reported = Vec::new();
     for (record, found) in reached {
         reported.push(record.range);
