@@ -155,6 +155,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         threads: args.threads.unwrap_or(0),
         per_file_ignores: settings.per_file_ignores,
         report_unused_suppressions: settings.report_unused_suppressions,
+        ..LintOptions::default()
     };
 
     let mut report = lint(&options)?;
@@ -271,19 +272,9 @@ fn run_rules(args: &RulesArgs) -> Result<u8> {
             }
         }
         RulesFormat::Json => {
-            let rules: Vec<serde_json::Value> = Rule::ALL
+            let rules: Vec<_> = Rule::ALL
                 .iter()
-                .map(|rule| {
-                    let doc = rule.doc();
-                    serde_json::json!({
-                        "code": rule.code(),
-                        "name": doc.name,
-                        "severity": doc.severity.as_str(),
-                        "confidence": doc.confidence.as_str(),
-                        "cwe": doc.cwe,
-                        "summary": doc.summary,
-                    })
-                })
+                .map(|rule| rule.doc().summary_record())
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
@@ -296,26 +287,8 @@ fn run_rule(code: &str) -> Result<u8> {
     let Some(rule) = Rule::from_code(code) else {
         bail!("unknown rule `{code}` (run `flaskcheck rules` for the list)");
     };
-    let doc = rule.doc();
-    let cwe = if doc.cwe.is_empty() {
-        "none".to_string()
-    } else {
-        doc.cwe
-            .iter()
-            .map(|id| format!("CWE-{id}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {} {}\n", rule.code(), doc.name)?;
-    writeln!(out, "{}\n", doc.summary)?;
-    writeln!(
-        out,
-        "Severity: {} · Confidence: {} · {}\n",
-        doc.severity,
-        doc.confidence.as_str(),
-        cwe
-    )?;
-    write!(out, "{}", doc.body)?;
+    io::stdout()
+        .lock()
+        .write_all(rule.doc().markdown().as_bytes())?;
     Ok(EXIT_CLEAN)
 }

@@ -15,6 +15,7 @@ pub mod discover;
 pub mod fingerprint;
 pub mod glob;
 pub mod index;
+pub mod json_output;
 pub mod lint;
 pub mod module_name;
 mod panic;
@@ -30,7 +31,9 @@ pub mod suppression;
 pub use diagnostic::{Diagnostic, RelatedLocation, Severity, Span};
 pub use discover::{ExcludeSet, DEFAULT_EXCLUDES};
 pub use flaskcheck_python::Position;
-pub use lint::{lint, parse_only, IndexStats, LintError, LintOptions, LintReport, Timings};
+pub use lint::{
+    lint, parse_only, IndexStats, LintError, LintOptions, LintReport, Overlays, Timings,
+};
 pub use registry::Rule;
 pub use selection::RuleSelection;
 pub use settings::{ConfigFile, Overrides, Settings};

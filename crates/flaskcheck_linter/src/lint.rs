@@ -2,6 +2,7 @@
 //! dropped as soon as the file's facts are taken) → merge the facts into the project index →
 //! run the project checks per file (in parallel) → sort.
 
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,7 +39,14 @@ pub struct LintOptions {
     pub per_file_ignores: PerFileIgnores,
     /// Report suppression comments that suppressed nothing (FC001).
     pub report_unused_suppressions: bool,
+    /// Texts linted in place of files on disk (an editor's unsaved buffers, code an assistant
+    /// wrote), by path in the form discovery gives (absolute under an absolute root).
+    pub overlays: Overlays,
 }
+
+/// Texts that stand in for files. An overlay for a file that is not on disk yet is linted too,
+/// when it lies under one of the linted folders.
+pub type Overlays = BTreeMap<PathBuf, Arc<str>>;
 
 impl Default for LintOptions {
     /// The current folder, every rule, the default exclusions.
@@ -50,6 +58,7 @@ impl Default for LintOptions {
             threads: 0,
             per_file_ignores: PerFileIgnores::default(),
             report_unused_suppressions: false,
+            overlays: Overlays::new(),
         }
     }
 }
@@ -141,7 +150,8 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     let mut timings = Timings::default();
 
     let started = Instant::now();
-    let discovered = discover(&options.paths, &options.exclude, threads)?;
+    let mut discovered = discover(&options.paths, &options.exclude, threads)?;
+    add_unsaved_overlays(&mut discovered.files, options);
     timings.discover = started.elapsed();
 
     let mut packages = PackageCache::default();
@@ -159,7 +169,13 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         .enumerate()
         .map(|(index, (path, module_name))| {
             let id = FileId(u32::try_from(index).expect("fewer than 4 billion files"));
-            lint_file(id, path, module_name, &options.selection)
+            lint_file(
+                id,
+                path,
+                options.overlays.get(path),
+                module_name,
+                &options.selection,
+            )
         })
         .collect();
     timings.files_wall = started.elapsed();
@@ -227,6 +243,25 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         timings,
         index: stats,
     })
+}
+
+/// Overlays of files that are not on disk (yet) join the files of the folder they are in. One
+/// that is on disk but was not discovered was excluded, and stays so.
+fn add_unsaved_overlays(files: &mut Vec<PathBuf>, options: &LintOptions) {
+    let before = files.len();
+    for path in options.overlays.keys() {
+        let in_scope = options
+            .paths
+            .iter()
+            .any(|root| path.starts_with(root) && root.is_dir());
+        if in_scope && !path.exists() {
+            files.push(path.clone());
+        }
+    }
+    if files.len() > before {
+        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        files.dedup();
+    }
 }
 
 fn index_stats(index: &ProjectIndex<'_>, analyzed: &[Option<&FileAnalysis>]) -> IndexStats {
@@ -338,11 +373,15 @@ fn merge_duplicates(diagnostics: &mut Vec<Diagnostic>) {
 fn lint_file(
     id: FileId,
     path: &Path,
+    overlay: Option<&Arc<str>>,
     module_name: ModuleName,
     selection: &RuleSelection,
 ) -> FileOutcome {
     let started = Instant::now();
-    let (file, load_error) = SourceFile::load(id, path);
+    let (file, load_error) = match overlay {
+        Some(text) => (SourceFile::from_text(id, path, Arc::clone(text)), None),
+        None => SourceFile::load(id, path),
+    };
     let read = started.elapsed();
     let mut outcome = FileOutcome {
         file,
