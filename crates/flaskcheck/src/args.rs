@@ -29,6 +29,11 @@ pub enum Command {
         /// A rule code such as FC101.
         code: String,
     },
+    /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
+    Server,
+    /// Run the Model Context Protocol server on stdin and stdout (for AI assistants; see
+    /// docs/assistants.md).
+    Mcp,
     /// Tools for flaskcheck's own development.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),

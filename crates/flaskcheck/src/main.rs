@@ -69,6 +69,14 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Lint(args) => run_lint(*args),
         Command::Rules(args) => run_rules(&args),
         Command::Rule { code } => run_rule(&code),
+        Command::Server => {
+            let code = flaskcheck_server::lsp::run(0).context("the language server's streams")?;
+            Ok(u8::try_from(code).unwrap_or(EXIT_ERROR))
+        }
+        Command::Mcp => {
+            flaskcheck_server::mcp::run().context("the MCP server")?;
+            Ok(EXIT_CLEAN)
+        }
         Command::Debug(DebugCommand::Parse { paths, threads }) => {
             let exclude = ExcludeSet::new(DEFAULT_EXCLUDES)?;
             let started = Instant::now();

@@ -1,6 +1,7 @@
 //! Findings as JSON: the `json` output format (documented in docs/output-formats.md) and what the
 //! MCP server's `lint` tool returns. Field names follow Ruff's JSON output where they mean the same
-//! thing, so tools written for Ruff read most of it.
+//! thing, so tools written for Ruff read most of it. With the `schemars` feature the model has a JSON
+//! Schema (the MCP tool's output schema).
 
 use std::path::Path;
 
@@ -10,8 +11,11 @@ use serde::Serialize;
 use crate::lint::LintReport;
 
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JsonLocation {
+    /// 1-based line.
     pub row: u32,
+    /// 1-based column, in characters.
     pub column: u32,
 }
 
@@ -25,7 +29,9 @@ impl From<Position> for JsonLocation {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JsonRelated<'a> {
+    /// Another place that explains the finding, such as the query that loaded a leaked model.
     pub filename: String,
     pub location: JsonLocation,
     pub end_location: JsonLocation,
@@ -33,14 +39,19 @@ pub struct JsonRelated<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JsonDiagnostic<'a> {
+    /// The rule's code, such as `FC101`.
     pub code: &'static str,
+    /// The rule's name, such as `model-in-response`.
     pub name: &'static str,
     pub message: &'a str,
+    /// `low`, `medium` or `high`.
     pub severity: &'static str,
     pub filename: String,
     pub location: JsonLocation,
     pub end_location: JsonLocation,
+    /// How to fix it.
     pub help: Option<&'a str>,
     pub related: Vec<JsonRelated<'a>>,
 }

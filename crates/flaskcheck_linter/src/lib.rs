@@ -34,6 +34,7 @@ pub use flaskcheck_python::Position;
 pub use lint::{
     lint, parse_only, IndexStats, LintError, LintOptions, LintReport, Overlays, Timings,
 };
+pub use panic::panic_message;
 pub use registry::Rule;
 pub use selection::RuleSelection;
 pub use settings::{ConfigFile, Overrides, Settings};

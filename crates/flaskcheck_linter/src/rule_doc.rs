@@ -54,11 +54,16 @@ pub struct RuleDoc {
 /// A rule in a list of rules: `flaskcheck rules --output-format json`, the MCP `list_rules` tool.
 /// Fields in alphabetical order, the order the list has always had.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RuleSummary<'a> {
     pub code: &'a str,
+    /// `low`, `medium` or `high`.
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub confidence: Confidence,
     pub cwe: &'a [u32],
     pub name: &'a str,
+    /// `low`, `medium` or `high`.
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub severity: Severity,
     pub summary: &'a str,
 }
