@@ -117,6 +117,15 @@ def published_versions(client: LanguageClient, path: pathlib.Path) -> list:
     return [p.version for p in client.published if p.uri == path.as_uri()]
 
 
+async def open_leaking_view(client: LanguageClient, project: pathlib.Path) -> pathlib.Path:
+    """Starts the session on the project, opens `app/api/users.py` and waits for its FC101."""
+    await start(client, project)
+    users = project / "app/api/users.py"
+    open_document(client, users)
+    await eventually(lambda: codes(client, users) == ["FC101"], "FC101 on open")
+    return users
+
+
 async def test_initialize_negotiates_and_advertises(client: LanguageClient, project):
     result = await start(client, project)
     assert result.server_info.name == "flaskcheck"
@@ -140,10 +149,7 @@ async def test_initialize_negotiates_and_advertises(client: LanguageClient, proj
 
 
 async def test_open_change_save_close(client: LanguageClient, project):
-    await start(client, project)
-    users = project / "app/api/users.py"
-    open_document(client, users)
-    await eventually(lambda: codes(client, users) == ["FC101"], "FC101 on open")
+    users = await open_leaking_view(client, project)
 
     (leak,) = client.diagnostics[users.as_uri()]
     assert (leak.range.start.line, leak.range.start.character) == LEAK
@@ -193,10 +199,7 @@ async def test_open_change_save_close(client: LanguageClient, project):
 
 
 async def test_typing_is_debounced(client: LanguageClient, project):
-    await start(client, project)
-    users = project / "app/api/users.py"
-    open_document(client, users)
-    await eventually(lambda: codes(client, users) == ["FC101"], "FC101 on open")
+    users = await open_leaking_view(client, project)
     before = len(published_versions(client, users))
     # Ten keystrokes in quick succession: one analysis, for the last version.
     for index, letter in enumerate("ab = 12345"):
@@ -278,10 +281,7 @@ async def test_suppress_code_action(client: LanguageClient, project):
 
 
 async def test_hover_shows_the_rule_document(client: LanguageClient, project):
-    await start(client, project)
-    users = project / "app/api/users.py"
-    open_document(client, users)
-    await eventually(lambda: codes(client, users) == ["FC101"], "FC101 on open")
+    users = await open_leaking_view(client, project)
 
     hover = await client.text_document_hover_async(
         types.HoverParams(

@@ -220,18 +220,10 @@ mod tests {
     use flaskcheck_linter::Rule;
 
     use super::*;
-
-    const MODELS: &str = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    password_hash = db.Column(db.String)\n";
-    const VIEW: &str = "from flask import Flask, jsonify\n\nfrom app.models import User\n\napp = Flask(__name__)\n\n\n@app.get(\"/users/<int:user_id>\")\ndef show(user_id):\n    user = User.query.get_or_404(user_id)\n    return jsonify(user)\n";
+    use crate::test_project::{self, VIEW};
 
     fn app() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let app = dir.path().join("app");
-        fs::create_dir(&app).unwrap();
-        fs::write(app.join("__init__.py"), "").unwrap();
-        fs::write(app.join("models.py"), MODELS).unwrap();
-        fs::write(app.join("views.py"), VIEW).unwrap();
-        dir
+        test_project::write(true)
     }
 
     fn codes(report: &LintReport) -> Vec<(String, &'static str)> {

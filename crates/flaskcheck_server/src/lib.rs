@@ -5,3 +5,5 @@
 pub mod analysis;
 pub mod lsp;
 pub mod mcp;
+#[cfg(test)]
+mod test_project;

@@ -327,15 +327,10 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-
-    const MODELS: &str = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    password_hash = db.Column(db.String)\n";
-    const VIEW: &str = "from flask import Flask, jsonify\n\nfrom app.models import User\n\napp = Flask(__name__)\n\n\n@app.get(\"/users/<int:user_id>\")\ndef show(user_id):\n    user = User.query.get_or_404(user_id)\n    return jsonify(user)\n";
+    use crate::test_project::{self, VIEW};
 
     fn project() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("app")).unwrap();
-        fs::write(dir.path().join("app/__init__.py"), "").unwrap();
-        fs::write(dir.path().join("app/models.py"), MODELS).unwrap();
+        let dir = test_project::write(false);
         fs::write(
             dir.path().join("pyproject.toml"),
             "[project]\nname = \"demo\"\n",

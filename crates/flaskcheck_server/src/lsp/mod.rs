@@ -15,6 +15,9 @@ mod transport;
 mod worker;
 
 use std::io::{self, BufRead, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use flaskcheck_linter::panic_message;
 
 use transport::Transport;
 
@@ -35,4 +38,10 @@ pub fn run_on(
     let code = server.run(&transport.incoming);
     transport.finish()?;
     Ok(code)
+}
+
+/// Runs `f`, turning a panic into its message: a bug in one analysis or one request is logged and
+/// the server goes on.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
 }

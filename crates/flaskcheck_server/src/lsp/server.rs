@@ -2,12 +2,11 @@
 //! requests answered from the diagnostics last published, and the analysis handed to the worker.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::thread;
 
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
-use flaskcheck_linter::{panic_message, Overrides};
+use flaskcheck_linter::Overrides;
 use flaskcheck_python::PositionEncoding;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -33,7 +32,7 @@ use super::document::Document;
 use super::options::InitializationOptions;
 use super::transport::{Incoming, Outgoing};
 use super::worker::{Job, Report, Worker};
-use super::{code_action, hover, position};
+use super::{caught, code_action, hover, position};
 
 /// Where the life cycle is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,14 +498,13 @@ impl Server {
 
     /// Runs a handler, catching a panic: it is logged and the server goes on.
     fn guarded<T>(&mut self, what: &str, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
-        match catch_unwind(AssertUnwindSafe(|| f(self))) {
+        match caught(|| f(self)) {
             Ok(value) => Some(value),
-            Err(payload) => {
+            Err(panic) => {
                 self.log(
                     MessageType::ERROR,
                     format!(
-                        "handling `{what}` failed: panic: {} (this is a bug in flaskcheck; the server goes on)",
-                        panic_message(&*payload)
+                        "handling `{what}` failed: panic: {panic} (this is a bug in flaskcheck; the server goes on)"
                     ),
                 );
                 None
@@ -553,4 +551,32 @@ fn python_path(uri: &Url, language_id: &str) -> Option<PathBuf> {
     let is_python =
         language_id == "python" || path.extension().is_some_and(|extension| extension == "py");
     is_python.then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_handler_is_logged_and_the_server_goes_on() {
+        let (out, sent) = unbounded();
+        let mut server = Server::new(out, 1);
+        let panicked: Option<i32> = server.guarded("test/method", |_| panic!("boom"));
+        assert_eq!(panicked, None);
+        assert_eq!(server.guarded("test/other", |_| 7), Some(7));
+        let Ok(Outgoing::Message(Message::Notification(log))) = sent.try_recv() else {
+            panic!("a log message")
+        };
+        assert_eq!(log.method, LogMessage::METHOD);
+        let params: LogMessageParams = serde_json::from_value(log.params).unwrap();
+        assert_eq!(params.typ, MessageType::ERROR);
+        assert!(
+            params
+                .message
+                .starts_with("handling `test/method` failed: panic: boom"),
+            "{}",
+            params.message
+        );
+        assert!(sent.try_recv().is_err(), "nothing else was sent");
+    }
 }

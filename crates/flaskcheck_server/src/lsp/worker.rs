@@ -6,16 +6,16 @@
 //! diagnostics it last published.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use flaskcheck_linter::{panic_message, Overrides};
+use flaskcheck_linter::Overrides;
 use flaskcheck_python::PositionEncoding;
 use lsp_types::{MessageType, Url};
 
+use super::caught;
 use super::convert::{Published, Texts};
 use crate::analysis::Project;
 
@@ -165,20 +165,7 @@ impl Worker {
                 version,
                 text,
             } => {
-                let key = self.project_key_for(&path);
-                if let Some(project) = self.project_mut(&key) {
-                    project.set_overlay(&path, Arc::clone(&text));
-                }
-                self.dirty.insert(key);
-                self.open.insert(
-                    uri,
-                    OpenDocument {
-                        path,
-                        version,
-                        text,
-                        fresh: true,
-                    },
-                );
+                self.set_text(uri, path, version, text);
                 true
             }
             Job::Change {
@@ -187,20 +174,7 @@ impl Worker {
                 version,
                 text,
             } => {
-                let key = self.project_key_for(&path);
-                if let Some(project) = self.project_mut(&key) {
-                    project.set_overlay(&path, Arc::clone(&text));
-                }
-                self.dirty.insert(key);
-                self.open.insert(
-                    uri,
-                    OpenDocument {
-                        path,
-                        version,
-                        text,
-                        fresh: true,
-                    },
-                );
+                self.set_text(uri, path, version, text);
                 false
             }
             Job::Save { uri } => {
@@ -236,7 +210,7 @@ impl Worker {
                 for project in self.folders.values_mut().chain(self.files.values_mut()) {
                     problems.extend(project.reload_settings());
                 }
-                self.show_problems(problems);
+                self.show_problems(problems, "the settings in use stay until it is fixed");
                 self.dirty_everything();
                 true
             }
@@ -274,20 +248,36 @@ impl Worker {
         }
     }
 
+    /// The client's text of an open document, which stands for the file from now on.
+    fn set_text(&mut self, uri: Url, path: PathBuf, version: i32, text: Arc<str>) {
+        let key = self.project_key_for(&path);
+        if let Some(project) = self.project_mut(&key) {
+            project.set_overlay(&path, Arc::clone(&text));
+        }
+        self.dirty.insert(key);
+        self.open.insert(
+            uri,
+            OpenDocument {
+                path,
+                version,
+                text,
+                fresh: true,
+            },
+        );
+    }
+
     fn add_folder(&mut self, root: PathBuf) {
         let (project, problems) = Project::folder(root.clone(), self.overrides.clone());
-        self.show_problems(problems);
+        self.show_problems(problems, "using the default settings until it is fixed");
         self.folders
             .insert(root, project.with_threads(self.threads));
     }
 
-    fn show_problems(&self, problems: Vec<String>) {
+    fn show_problems(&self, problems: Vec<String>, consequence: &str) {
         for problem in problems {
             let _ = self.reports.send(Report::Show {
                 kind: MessageType::ERROR,
-                message: format!(
-                    "flaskcheck: {problem} (using the default settings until it is fixed)"
-                ),
+                message: format!("flaskcheck: {problem} ({consequence})"),
             });
         }
     }
@@ -320,7 +310,7 @@ impl Worker {
         if !self.files.contains_key(path) {
             let (project, problems) =
                 Project::single_file(path.to_path_buf(), self.overrides.clone());
-            self.show_problems(problems);
+            self.show_problems(problems, "using the default settings until it is fixed");
             self.files
                 .insert(path.to_path_buf(), project.with_threads(self.threads));
         }
@@ -344,7 +334,7 @@ impl Worker {
     fn analyse_dirty(&mut self) {
         for key in std::mem::take(&mut self.dirty) {
             let started = Instant::now();
-            let outcome = catch_unwind(AssertUnwindSafe(|| self.analyse(&key)));
+            let outcome = caught(|| self.analyse(&key));
             match outcome {
                 Ok(Ok(documents)) => {
                     self.log(
@@ -360,12 +350,11 @@ impl Worker {
                     MessageType::ERROR,
                     format!("analysing {} failed: {message}", describe(&key)),
                 ),
-                Err(payload) => self.log(
+                Err(panic) => self.log(
                     MessageType::ERROR,
                     format!(
-                        "analysing {} failed: panic: {} (this is a bug in flaskcheck; the server goes on)",
+                        "analysing {} failed: panic: {panic} (this is a bug in flaskcheck; the server goes on)",
                         describe(&key),
-                        panic_message(&*payload)
                     ),
                 ),
             }
