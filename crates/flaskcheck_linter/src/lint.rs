@@ -150,7 +150,14 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     let mut timings = Timings::default();
 
     let started = Instant::now();
-    let mut discovered = discover(&options.paths, &options.exclude, threads)?;
+    // A path named here that is only an overlay (not on disk yet) is not for the walk.
+    let on_disk: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|path| !options.overlays.contains_key(*path) || path.exists())
+        .cloned()
+        .collect();
+    let mut discovered = discover(&on_disk, &options.exclude, threads)?;
     add_unsaved_overlays(&mut discovered.files, options);
     timings.discover = started.elapsed();
 
@@ -245,15 +252,15 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     })
 }
 
-/// Overlays of files that are not on disk (yet) join the files of the folder they are in. One
-/// that is on disk but was not discovered was excluded, and stays so.
+/// Overlays of files that are not on disk (yet) are linted when they are named, or lie in a folder
+/// that is. One that is on disk but was not discovered was excluded, and stays so.
 fn add_unsaved_overlays(files: &mut Vec<PathBuf>, options: &LintOptions) {
     let before = files.len();
     for path in options.overlays.keys() {
         let in_scope = options
             .paths
             .iter()
-            .any(|root| path.starts_with(root) && root.is_dir());
+            .any(|root| root == path || (path.starts_with(root) && root.is_dir()));
         if in_scope && !path.exists() {
             files.push(path.clone());
         }

@@ -355,6 +355,20 @@ mod tests {
     }
 
     #[test]
+    fn a_single_file_that_is_not_on_disk_is_analysed_from_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scratch.py");
+        let (mut project, problems) = Project::single_file(path.clone(), Overrides::default());
+        assert!(problems.is_empty());
+        project.set_overlay(
+            &path,
+            Arc::from("from flask import Flask\n\napp = Flask(__name__)\napp.run(debug=True)\n"),
+        );
+        let report = project.check(std::slice::from_ref(&path)).unwrap();
+        assert_eq!(codes(&report), [("scratch.py".to_string(), "FC503")]);
+    }
+
+    #[test]
     fn a_single_file_project_sees_only_its_file() {
         let dir = app();
         let views = dir.path().join("app/views.py");
