@@ -431,7 +431,7 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Tain
     let (sink, executed_at, how) = parse_note(&deferred.note);
     let (severity, source_text) = match &taint {
         Taint::Request(what) => (Severity::High, format!("request data ({what})")),
-        Taint::RouteParam(what) => (Severity::High, format!("the URL parameter {what}")),
+        Taint::RouteParam(what) => (Severity::High, what.clone()),
         Taint::Param(what) => (
             Severity::Medium,
             format!("{what}, so its callers decide what SQL runs"),
@@ -842,53 +842,21 @@ fn param_taint(
         .params
         .get(index as usize)
         .map_or("?", |name| name.as_str());
-    let view = ctx.index.view(function);
-    if !view.is_route {
+    let Some(client) = ctx.index.client_param(function, index) else {
         return Some(Taint::Param(format!(
             "parameter `{name}` of `{}()`",
             facts.name
         )));
-    }
-    // `<int:id>`: the converter only lets numbers through.
-    let typed = facts.decorators.iter().any(|decorator| {
-        decorator
-            .str_args
-            .first()
-            .and_then(Option::as_deref)
-            .is_some_and(|path| route_converter(path, name).is_some_and(is_numeric_converter))
-    });
-    if typed {
+    };
+    // `<int:id>`: the converter (or the declared type) only lets numbers through.
+    if client.typed {
         return None;
     }
     Some(Taint::RouteParam(format!(
-        "`{name}` of view `{}()`",
+        "{} of view `{}()`",
+        client.source.describe(name),
         facts.name
     )))
-}
-
-/// The converter of `<converter:name>` in a route path (`"string"` for a bare `<name>`).
-fn route_converter<'p>(path: &'p str, name: &str) -> Option<&'p str> {
-    let mut rest = path;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let close = after.find('>')?;
-        let inside = &after[..close];
-        let (converter, variable) = match inside.split_once(':') {
-            Some((converter, variable)) => {
-                (converter.split('(').next().unwrap_or(converter), variable)
-            }
-            None => ("string", inside),
-        };
-        if variable.trim() == name {
-            return Some(converter.trim());
-        }
-        rest = &after[close + 1..];
-    }
-    None
-}
-
-fn is_numeric_converter(converter: &str) -> bool {
-    matches!(converter, "int" | "float" | "uuid")
 }
 
 /// A short name for what a term holds, for messages.
@@ -1131,21 +1099,6 @@ mod tests {
         ));
         assert!(!formats_numbers_only(r#"f"SELECT id FROM t LIMIT {n}""#));
         assert!(!formats_numbers_only(r#"QUERY % n"#));
-    }
-
-    #[test]
-    fn route_converters() {
-        assert_eq!(
-            route_converter("/users/<int:user_id>", "user_id"),
-            Some("int")
-        );
-        assert_eq!(route_converter("/users/<name>", "name"), Some("string"));
-        assert_eq!(route_converter("/f/<path:p>/<uuid:id>", "id"), Some("uuid"));
-        assert_eq!(
-            route_converter("/f/<string(length=2):code>", "code"),
-            Some("string")
-        );
-        assert_eq!(route_converter("/users", "name"), None);
     }
 
     #[test]
