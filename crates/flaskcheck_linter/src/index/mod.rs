@@ -21,7 +21,7 @@ pub use entry::{
     is_numeric_converter, route_converter, route_variables, ClientParam, ClientSource,
 };
 pub use eval::{Evaluator, SUMMARY_DEPTH};
-pub use external::{is_serializer_method, QUERY_ONE};
+pub use external::{is_serializer_method, symbol_in, QUERY_ONE};
 pub use serializers::Serialization;
 pub use value::{DeclaredFields, Fact, Kind, Origin, Value};
 

@@ -6,6 +6,7 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod authorization;
 mod config_context;
 pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
