@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
+pub(crate) use entry::schema_class;
 pub use entry::{
     is_numeric_converter, route_converter, route_variables, ClientParam, ClientSource,
 };

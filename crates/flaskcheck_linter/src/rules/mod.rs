@@ -17,6 +17,7 @@ pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod mongo_unprojected_find;
 pub(crate) mod nosql_injection;
+pub(crate) mod privileged_field_from_request;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;
