@@ -330,6 +330,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             continue;
         }
         let function = index.function_id(file, local);
+        // A view (or another entry point the client calls); a helper it calls is not followed.
+        if !index.view(function).is_route {
+            continue;
+        }
         let is_checked = *checked.entry(local).or_insert_with(|| {
             has_permission_decorator(index, function)
                 || ctx
