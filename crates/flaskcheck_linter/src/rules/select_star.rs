@@ -204,9 +204,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             .returns
             .iter()
             .any(|site| carries_rows(&facts.terms, site.value, 8));
-        let responds_rows = facts.responses.iter().any(|sink| {
-            sink.function == Some(local) && carries_rows(&facts.terms, sink.value, 8)
-        });
+        let responds_rows = facts
+            .responses
+            .iter()
+            .any(|sink| sink.function == Some(local) && carries_rows(&facts.terms, sink.value, 8));
         let returns_the_string = function
             .returns
             .iter()
@@ -249,9 +250,10 @@ fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
     }
     let budget = budget - 1;
     match terms.get(term) {
-        Term::Container(items) | Term::Sequence(items) | Term::Union(items) | Term::Format(items) => {
-            items.iter().any(|&item| carries_rows(terms, item, budget))
-        }
+        Term::Container(items)
+        | Term::Sequence(items)
+        | Term::Union(items)
+        | Term::Format(items) => items.iter().any(|&item| carries_rows(terms, item, budget)),
         Term::Keyed(_, inner)
         | Term::WithoutKey(inner, _)
         | Term::Element(inner)
@@ -262,8 +264,10 @@ fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
         Term::Call(call) => match terms.get(call.callee) {
             Term::Attr(receiver, name) => {
                 ROW_METHODS.contains(&name.as_str())
-                    || matches!(name.as_str(), "all" | "first" | "one" | "_asdict" | "to_dict")
-                        && carries_rows(terms, *receiver, budget)
+                    || matches!(
+                        name.as_str(),
+                        "all" | "first" | "one" | "_asdict" | "to_dict"
+                    ) && carries_rows(terms, *receiver, budget)
             }
             Term::Global(symbol) => {
                 matches!(

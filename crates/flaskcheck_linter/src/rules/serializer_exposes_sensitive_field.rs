@@ -639,17 +639,17 @@ fn is_auto_schema(index: &ProjectIndex<'_>, class: ClassId) -> bool {
     // A graphene-sqlalchemy `SQLAlchemyObjectType` exposes every column of `Meta.model` too.
     index.flags(class).sqlalchemy_object_type
         || index.lineage(class).any(|id| {
-        let Some(facts) = index.facts(index.class_file(id)) else {
-            return false;
-        };
-        index.class(id).bases.iter().any(|&base| {
-            let name = match facts.terms.get(base) {
-                Term::Global(symbol) => last_segment(symbol),
-                Term::Attr(_, name) => name.as_str(),
-                _ => return false,
+            let Some(facts) = index.facts(index.class_file(id)) else {
+                return false;
             };
-            AUTO_SCHEMAS.contains(&name)
-        })
+            index.class(id).bases.iter().any(|&base| {
+                let name = match facts.terms.get(base) {
+                    Term::Global(symbol) => last_segment(symbol),
+                    Term::Attr(_, name) => name.as_str(),
+                    _ => return false,
+                };
+                AUTO_SCHEMAS.contains(&name)
+            })
         })
 }
 

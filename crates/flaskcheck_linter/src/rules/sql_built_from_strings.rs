@@ -69,10 +69,7 @@ const SQL_TEXT_FUNCTIONS: &[(&str, &str)] = &[
 ];
 
 /// Functions (by qualified name) that run SQL text.
-const SQL_RUN_FUNCTIONS: &[(&str, &str)] = &[
-    ("pandas", "read_sql"),
-    ("pandas", "read_sql_query"),
-];
+const SQL_RUN_FUNCTIONS: &[(&str, &str)] = &[("pandas", "read_sql"), ("pandas", "read_sql_query")];
 
 /// Keyword names the statement may be passed as.
 const STATEMENT_KEYWORDS: &[&str] = &["sql", "statement", "query", "operation", "stmt", "text"];
@@ -883,36 +880,119 @@ fn derives_from_code(ctx: &mut ProjectContext<'_, '_, '_>, symbol: &str) -> bool
 
 /// Whether a project module defines `name` (an assignment, a definition, an import, a submodule),
 /// may define it (a star import), or Python does (a builtin).
-fn module_may_define(ctx: &ProjectContext<'_, '_, '_>, file: crate::source::FileId, name: &str) -> bool {
+fn module_may_define(
+    ctx: &ProjectContext<'_, '_, '_>,
+    file: crate::source::FileId,
+    name: &str,
+) -> bool {
     let Some(facts) = ctx.index.facts(file) else {
         return true;
     };
     let qualified = format!("{}.{name}", facts.module);
     !facts.star_imports.is_empty()
         || is_python_builtin(name)
-        || facts.globals.iter().any(|binding| binding.name.as_str() == name)
-        || facts.imports.iter().any(|(bound, _)| bound.as_str() == name)
+        || facts
+            .globals
+            .iter()
+            .any(|binding| binding.name.as_str() == name)
+        || facts
+            .imports
+            .iter()
+            .any(|(bound, _)| bound.as_str() == name)
         || ctx.index.class_by_qualname(&qualified).is_some()
         || ctx.index.function_by_qualname(&qualified).is_some()
         || ctx.index.module(&qualified).is_some()
-        || facts.functions.iter().any(|function| function.name.as_str() == name)
-        || facts.classes.iter().any(|class| class.name.as_str() == name)
+        || facts
+            .functions
+            .iter()
+            .any(|function| function.name.as_str() == name)
+        || facts
+            .classes
+            .iter()
+            .any(|class| class.name.as_str() == name)
 }
 
 /// Python's builtin names (those the file pass does not already resolve to `builtins.`).
 fn is_python_builtin(name: &str) -> bool {
     matches!(
         name,
-        "abs" | "all" | "any" | "ascii" | "bin" | "bool" | "bytearray" | "bytes" | "callable"
-            | "chr" | "classmethod" | "compile" | "complex" | "delattr" | "dict" | "dir"
-            | "divmod" | "enumerate" | "eval" | "exec" | "filter" | "float" | "format"
-            | "frozenset" | "getattr" | "globals" | "hasattr" | "hash" | "help" | "hex" | "id"
-            | "int" | "isinstance" | "issubclass" | "iter" | "len" | "list" | "locals" | "map"
-            | "max" | "memoryview" | "min" | "next" | "object" | "oct" | "open" | "ord" | "pow"
-            | "print" | "property" | "range" | "repr" | "reversed" | "round" | "set" | "setattr"
-            | "slice" | "sorted" | "staticmethod" | "str" | "sum" | "super" | "tuple" | "type"
-            | "vars" | "zip" | "__name__" | "__file__" | "__doc__" | "__package__" | "__spec__"
-            | "True" | "False" | "None" | "NotImplemented" | "Ellipsis" | "__debug__"
+        "abs"
+            | "all"
+            | "any"
+            | "ascii"
+            | "bin"
+            | "bool"
+            | "bytearray"
+            | "bytes"
+            | "callable"
+            | "chr"
+            | "classmethod"
+            | "compile"
+            | "complex"
+            | "delattr"
+            | "dict"
+            | "dir"
+            | "divmod"
+            | "enumerate"
+            | "eval"
+            | "exec"
+            | "filter"
+            | "float"
+            | "format"
+            | "frozenset"
+            | "getattr"
+            | "globals"
+            | "hasattr"
+            | "hash"
+            | "help"
+            | "hex"
+            | "id"
+            | "int"
+            | "isinstance"
+            | "issubclass"
+            | "iter"
+            | "len"
+            | "list"
+            | "locals"
+            | "map"
+            | "max"
+            | "memoryview"
+            | "min"
+            | "next"
+            | "object"
+            | "oct"
+            | "open"
+            | "ord"
+            | "pow"
+            | "print"
+            | "property"
+            | "range"
+            | "repr"
+            | "reversed"
+            | "round"
+            | "set"
+            | "setattr"
+            | "slice"
+            | "sorted"
+            | "staticmethod"
+            | "str"
+            | "sum"
+            | "super"
+            | "tuple"
+            | "type"
+            | "vars"
+            | "zip"
+            | "__name__"
+            | "__file__"
+            | "__doc__"
+            | "__package__"
+            | "__spec__"
+            | "True"
+            | "False"
+            | "None"
+            | "NotImplemented"
+            | "Ellipsis"
+            | "__debug__"
     )
 }
 

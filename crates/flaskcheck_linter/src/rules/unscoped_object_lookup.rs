@@ -50,6 +50,11 @@ const LOOKUP_WRITE: &str = "lookup-write";
 const CHECKED: &str = "checked";
 /// A record of the function is changed or deleted (terms: the record).
 const WRITE: &str = "write";
+/// `sql-lookup:TABLE:read|write` (terms: the keys bound to the statement's placeholders) and
+/// `sql-owned:TABLE:COLUMN` (no terms): raw SQL that picks a row by a key, and raw SQL that
+/// filters a table by an ownership column.
+const SQL_LOOKUP: &str = "sql-lookup:";
+const SQL_OWNED: &str = "sql-owned:";
 /// The suffix of a Mongo lookup whose projection includes public fields only.
 const PUBLIC_PROJECTION: &str = ":public";
 /// `mongo-lookup:METHOD:COLLECTION` (terms: the receiver, then the keys) and
@@ -158,6 +163,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                     }
                     if MONGO_ONE.contains(&method) || MONGO_FILTERING.contains(&method) {
                         mongo_call(checker, call, &attr.value, method);
+                        return;
+                    }
+                    if matches!(method, "execute" | "fetch" | "fetchrow" | "fetchval") {
+                        raw_sql_lookup(checker, call);
                         return;
                     }
                 }
@@ -411,6 +420,101 @@ fn lookup(
     }
 }
 
+/// `cursor.execute("SELECT ... FROM orders WHERE id = %s", (order_id,))`: records the lookup
+/// (the values bound to the statement) unless an ownership column is in its `WHERE`; a `WHERE`
+/// on an ownership column is evidence that the table is owned.
+fn raw_sql_lookup(checker: &mut Checker<'_>, call: &ast::ExprCall) {
+    let Some(Expr::StringLiteral(sql)) = call.arguments.args.first() else {
+        return;
+    };
+    let Some(statement) = SqlLookup::parse(sql.value.to_str()) else {
+        return;
+    };
+    if let Some(owner) = &statement.owner {
+        let note = format!("{SQL_OWNED}{}:{owner}", statement.table);
+        checker.defer(Rule::UnscopedObjectLookup, call.range(), Vec::new(), note);
+        return;
+    }
+    if !statement.by_key {
+        return;
+    }
+    let mut keys = Vec::new();
+    match call.arguments.args.get(1) {
+        Some(Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })) => {
+            keys.extend(elts.iter().map(|elt| checker.term(elt)));
+        }
+        Some(Expr::Dict(dict)) => {
+            keys.extend(dict.items.iter().map(|item| checker.term(&item.value)));
+        }
+        Some(other) => keys.push(checker.term(other)),
+        None => {}
+    }
+    keys.retain(|key| key.is_interesting());
+    if keys.is_empty() {
+        return;
+    }
+    let kind = if statement.writes { "write" } else { "read" };
+    let note = format!("{SQL_LOOKUP}{}:{kind}", statement.table);
+    checker.defer(Rule::UnscopedObjectLookup, call.range(), keys, note);
+}
+
+/// What a raw SQL statement picks: its table, whether its `WHERE` compares a key column or an
+/// ownership column with a placeholder, and whether it changes rows.
+#[derive(Debug, PartialEq, Eq)]
+struct SqlLookup {
+    table: String,
+    by_key: bool,
+    owner: Option<String>,
+    writes: bool,
+}
+
+impl SqlLookup {
+    fn parse(sql: &str) -> Option<SqlLookup> {
+        let lower = sql.to_ascii_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | ';'))
+            .filter(|word| !word.is_empty())
+            .collect();
+        let first = *words.first()?;
+        let writes = matches!(first, "update" | "delete");
+        let table_at = match first {
+            "select" | "delete" => words.iter().position(|&w| w == "from")? + 1,
+            "update" => 1,
+            _ => return None,
+        };
+        let table = words.get(table_at)?.trim_matches(|c| c == '"' || c == '`');
+        let where_at = words.iter().position(|&w| w == "where")?;
+        let mut by_key = false;
+        let mut owner = None;
+        // `column = placeholder`, written with or without spaces around `=`.
+        let condition = words[where_at + 1..].join(" ").replace(" = ", "=");
+        for comparison in condition.split_whitespace() {
+            let Some((column, value)) = comparison.split_once('=') else {
+                continue;
+            };
+            let is_placeholder = matches!(value, "%s" | "?")
+                || value.starts_with(':')
+                || value.starts_with("%(")
+                || value.starts_with('$');
+            if !is_placeholder {
+                continue;
+            }
+            let column = column.rsplit('.').next().unwrap_or(column);
+            if OWNER_COLUMNS.contains(&column) {
+                owner = Some(column.to_string());
+            } else if is_key_name(column) {
+                by_key = true;
+            }
+        }
+        (!table.is_empty()).then(|| SqlLookup {
+            table: table.to_string(),
+            by_key,
+            owner,
+            writes,
+        })
+    }
+}
+
 /// `id`, `uuid`, `slug`, `post_id`, `public_id`: the name of a key column.
 fn is_key_name(name: &str) -> bool {
     matches!(
@@ -619,8 +723,9 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             continue;
         }
         let mongo = record.note.strip_prefix(MONGO_LOOKUP);
+        let sql = record.note.strip_prefix(SQL_LOOKUP);
         let writes = &*record.note == LOOKUP_WRITE;
-        if mongo.is_none() && &*record.note != LOOKUP && !writes {
+        if mongo.is_none() && sql.is_none() && &*record.note != LOOKUP && !writes {
             continue;
         }
         let Some(local) = record.function else {
@@ -637,6 +742,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
                 && &*other.note == CHECKED
         });
         if checked || has_permission_decorator(index, function) {
+            continue;
+        }
+        if let Some(sql) = sql {
+            report_sql_lookup(ctx, record, function, sql, &user_tables);
             continue;
         }
         let Some((&call, keys)) = record.terms.split_first() else {
@@ -877,6 +986,90 @@ fn report_mongo_lookup(
     ));
 }
 
+/// Raw SQL that picks a row of an owned table (or changes a user's row) by a key the client
+/// chose, in an unguarded view.
+fn report_sql_lookup(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    record: &crate::analyze::Deferred,
+    function: FuncId,
+    note: &str,
+    user_tables: &[String],
+) {
+    let Some((table, kind)) = note.rsplit_once(':') else {
+        return;
+    };
+    let Some(source) = record
+        .terms
+        .iter()
+        .find_map(|&key| key_source(ctx, function, key, 4))
+    else {
+        return;
+    };
+    let name = &ctx.index.function(function).name;
+    if let Some(owner) = table_owner(ctx, table) {
+        ctx.report(
+            record.range,
+            format!(
+                "raw SQL picks a row of the `{table}` table (owned through `{owner}`) by {source}, and nothing in `{name}` checks that it belongs to the current user"
+            ),
+        )
+        .help = Some(format!(
+            "add `AND {owner} = %s` with the current user's id to the statement, or compare the row's `{owner}` with the current user and `abort(403)`"
+        ));
+        return;
+    }
+    let user_table = user_tables.iter().any(|t| t.eq_ignore_ascii_case(table));
+    if user_table && kind == "write" && authenticates(ctx.index) {
+        ctx.report(
+            record.range,
+            format!(
+                "raw SQL changes or deletes a user record of the `{table}` table chosen by {source}, and `{name}` neither compares it with the current user nor checks a role"
+            ),
+        )
+        .help = Some(
+            "use the identity (`current_user.id`, `get_jwt_identity()`) as the key, or compare the key with it (or check an admin role) and `abort(403)`".into(),
+        );
+    }
+}
+
+/// The ownership column of a table: from a model mapped to it, or from raw SQL anywhere in the
+/// project that filters it by one.
+fn table_owner(ctx: &mut ProjectContext<'_, '_, '_>, table: &str) -> Option<String> {
+    let index = ctx.index;
+    let file_count = ctx.file_count();
+    let owners = index.memo("FC301.table-owners", |index| {
+        let mut owners: FxHashMap<String, String> = FxHashMap::default();
+        for file in 0..file_count {
+            let Some(facts) = index.facts(FileId(u32::try_from(file).unwrap_or(u32::MAX))) else {
+                continue;
+            };
+            for record in &facts.deferred {
+                if record.rule != Rule::UnscopedObjectLookup {
+                    continue;
+                }
+                if let Some((table, column)) = record
+                    .note
+                    .strip_prefix(SQL_OWNED)
+                    .and_then(|rest| rest.split_once(':'))
+                {
+                    owners
+                        .entry(table.to_string())
+                        .or_insert_with(|| column.to_string());
+                }
+            }
+        }
+        owners
+    });
+    if let Some(owner) = owners.get(table) {
+        return Some(owner.clone());
+    }
+    let user_tables = user_tables(ctx);
+    (0..index.class_count())
+        .map(|id| ClassId(id as u32))
+        .filter(|&class| index.is_model(class) && table_name(index, class) == table)
+        .find_map(|class| ownership(index, class, &user_tables))
+}
+
 fn is_collection(ctx: &mut ProjectContext<'_, '_, '_>, file: FileId, term: TermId) -> bool {
     ctx.evaluator
         .eval(file, term)
@@ -1050,4 +1243,33 @@ fn ownership(index: &ProjectIndex<'_>, model: ClassId, user_tables: &[String]) -
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_raw_sql_lookups() {
+        let lookup = SqlLookup::parse("SELECT id, total FROM orders WHERE id = %s").unwrap();
+        assert_eq!(
+            lookup,
+            SqlLookup {
+                table: "orders".into(),
+                by_key: true,
+                owner: None,
+                writes: false
+            }
+        );
+        let scoped = SqlLookup::parse("select * from orders o where o.id=? and o.user_id = ?");
+        assert_eq!(scoped.unwrap().owner.as_deref(), Some("user_id"));
+        let delete = SqlLookup::parse("DELETE FROM users WHERE id = :id").unwrap();
+        assert!(delete.writes && delete.by_key && delete.table == "users");
+        assert!(
+            !SqlLookup::parse("SELECT id FROM orders WHERE status = 'open'")
+                .unwrap()
+                .by_key
+        );
+        assert_eq!(SqlLookup::parse("CREATE TABLE orders (id int)"), None);
+    }
 }
