@@ -96,6 +96,11 @@ const ROLE_ATTRIBUTES: &[&str] = &[
     "access_level",
 ];
 
+/// An attribute that holds a role or privilege (`is_admin`, `role`, `permissions`...).
+pub(crate) fn is_role_attribute(name: &str) -> bool {
+    ROLE_ATTRIBUTES.contains(&name)
+}
+
 /// Words of a helper's name that make its call, in a test, a role or permission check
 /// (`is_admin()`, `can_edit(post)`, `user_has_permission(...)`).
 const ROLE_WORDS: &[&str] = &[
@@ -300,7 +305,7 @@ pub(crate) fn is_role_test(test: &Expr) -> bool {
     let mut found = false;
     visit_expr(test, &mut |expr| {
         found |= match expr {
-            Expr::Attribute(attr) => ROLE_ATTRIBUTES.contains(&attr.attr.id.as_str()),
+            Expr::Attribute(attr) => is_role_attribute(attr.attr.id.as_str()),
             Expr::Call(call) => is_permission_check(call) || is_role_helper(call),
             _ => false,
         }

@@ -14,7 +14,7 @@ use flaskcheck_python::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
 use super::authorization::{
-    callee_last, has_permission_decorator, is_permission_check, is_role_test,
+    callee_last, has_permission_decorator, is_permission_check, is_role_attribute, is_role_test,
 };
 use super::RuleChecks;
 use crate::analyze::term::TermId;
@@ -44,22 +44,11 @@ const POPULATE: &str = "populate";
 const DECLARE: &str = "declare:";
 const CHECKED: &str = "checked";
 
-/// Attributes whose value grants privileges, money, trust or ownership.
+/// Attributes whose value grants money, trust or ownership (besides the roles and permissions of
+/// [`is_role_attribute`]).
 const PRIVILEGED: &[&str] = &[
-    "is_admin",
-    "admin",
-    "is_superuser",
-    "superuser",
-    "is_staff",
-    "staff",
-    "is_moderator",
-    "role",
-    "roles",
     "role_id",
-    "permissions",
     "permission",
-    "privileges",
-    "scopes",
     "groups",
     "balance",
     "credit",
@@ -89,7 +78,7 @@ const PRIVILEGED: &[&str] = &[
 ];
 
 fn is_privileged(name: &str) -> bool {
-    PRIVILEGED.contains(&name)
+    is_role_attribute(name) || PRIVILEGED.contains(&name)
 }
 
 /// Mongo writes, and where their document or update is.

@@ -230,7 +230,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             Rows::Kept => (
                 Severity::Low,
                 format!(
-                    "`SELECT *` returns every column of the table, including ones added later (the rows stay in the server: `{}` neither returns nor sends them)",
+                    "`SELECT *` returns every column of the table, including ones added later (the whole rows stay in the server: `{}` neither returns nor sends them)",
                     function.name
                 ),
             ),
