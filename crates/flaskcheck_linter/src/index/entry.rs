@@ -319,23 +319,29 @@ impl ProjectIndex<'_> {
                 return true;
             }
         }
-        function.decorators.iter().any(|decorator| {
-            let symbol = decorator_symbol(evaluator, file, decorator);
-            match symbol.as_deref() {
-                Some(symbol) => {
-                    super::external::symbol_in(symbol, "strawberry")
-                        && matches!(
-                            super::last_segment(symbol),
-                            "field" | "mutation" | "subscription"
-                        )
+        // Decide by the name first: most functions have decorators, few are resolvers.
+        let resolver_names = ["field", "mutation", "subscription", "source"];
+        function
+            .decorators
+            .iter()
+            .filter(|decorator| resolver_names.contains(&decorator.name.as_str()))
+            .any(|decorator| {
+                let symbol = decorator_symbol(evaluator, file, decorator);
+                match symbol.as_deref() {
+                    Some(symbol) => {
+                        super::external::symbol_in(symbol, "strawberry")
+                            && matches!(
+                                super::last_segment(symbol),
+                                "field" | "mutation" | "subscription"
+                            )
+                    }
+                    // `@query.field("user")` on an Ariadne `QueryType()`/`ObjectType("Query")`.
+                    None => {
+                        matches!(decorator.name.as_str(), "field" | "source")
+                            && decorator_receiver_is(evaluator, file, decorator, "ariadne")
+                    }
                 }
-                // `@query.field("user")` on an Ariadne `QueryType()`/`ObjectType("Query")`.
-                None => {
-                    matches!(decorator.name.as_str(), "field" | "source")
-                        && decorator_receiver_is(evaluator, file, decorator, "ariadne")
-                }
-            }
-        })
+            })
     }
 
     /// A function by the dotted name an `operationId` gives (`api.users.get_user`): its qualified

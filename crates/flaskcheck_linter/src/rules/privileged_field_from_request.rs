@@ -28,6 +28,7 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
     ast_kinds: NodeKinds::CALL
         .with(NodeKinds::ASSIGN)
+        .with(NodeKinds::EXPR_STMT)
         .with(NodeKinds::IF)
         .with(NodeKinds::ASSERT),
     project: Some(project),
@@ -120,10 +121,16 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     match node {
         Node::Expr(Expr::Call(call)) => {
             record_declaration(checker, call);
-            if is_permission_check(call) {
-                mark_checked(checker);
-            }
             record_call(checker, call);
+        }
+        // `authorize(post)`, `current_user.check_permission("x")`: a check whose result is not
+        // used raises when it fails. (One used as a value is read in the test it stands in.)
+        Node::Stmt(Stmt::Expr(stmt)) => {
+            if let Expr::Call(call) = &*stmt.value {
+                if is_permission_check(call) {
+                    mark_checked(checker);
+                }
+            }
         }
         Node::Stmt(Stmt::Assign(assign)) => {
             for target in &assign.targets {
@@ -245,7 +252,11 @@ fn record_call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         return;
     }
-    if FILTERING_METHODS.contains(&method) {
+    // Only a model's constructor (a class: capitalised) or its `update`/`create` can set a
+    // field from its keywords.
+    let sets_fields = method.starts_with(|c: char| c.is_ascii_uppercase())
+        || matches!(method, "update" | "create" | "create_user" | "set");
+    if !sets_fields || FILTERING_METHODS.contains(&method) {
         return;
     }
     for keyword in &call.arguments.keywords {
