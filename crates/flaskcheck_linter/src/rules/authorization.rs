@@ -301,9 +301,7 @@ pub(crate) fn is_permission_check(call: &ast::ExprCall) -> bool {
 /// name is one, and a name with capitals (camelCase) is left to [`words`].
 fn may_have_word(name: &str, wanted: &[&str]) -> bool {
     name.bytes().any(|b| b.is_ascii_uppercase())
-        || name
-            .split('_')
-            .any(|part| wanted.iter().any(|word| part == *word))
+        || name.split('_').any(|part| wanted.contains(&part))
 }
 
 /// Whether a test (of an `if`, an `assert`, a conditional) checks a role or permission:
