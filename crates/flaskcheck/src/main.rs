@@ -167,6 +167,9 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     };
 
     let mut report = lint(&options)?;
+    for warning in &report.warnings {
+        eprintln!("flaskcheck: warning: {warning}");
+    }
 
     if let Some(path) = &args.write_baseline {
         let location = BaselineLocation::new(path, &cwd);

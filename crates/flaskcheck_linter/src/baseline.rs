@@ -259,6 +259,7 @@ mod tests {
             diagnostics: lines.iter().map(|&line| finding(line)).collect(),
             timings: crate::lint::Timings::default(),
             index: Default::default(),
+            warnings: Vec::new(),
         };
         let location = BaselineLocation::new(Path::new("baseline.json"), Path::new("/repo"));
         let baseline = Baseline::from_report(&make(&[1]), &location);

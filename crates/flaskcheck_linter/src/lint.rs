@@ -107,6 +107,9 @@ pub struct LintReport {
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
     pub index: IndexStats,
+    /// Problems that did not stop the run and are no finding (an OpenAPI file that could not be
+    /// read), in file order.
+    pub warnings: Vec<String>,
 }
 
 impl LintReport {
@@ -235,6 +238,11 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     // nothing waits for: with more than one thread allowed, it overlaps with rendering, or the
     // process exits first. `--threads 1` means one thread of work, so it is done here.
     drop(index);
+    let warnings = analyzed
+        .iter()
+        .flatten()
+        .flat_map(|analysis| analysis.facts.warnings.iter().map(|w| w.to_string()))
+        .collect();
     drop(analyzed);
     if threads > 1 {
         // If no thread can be started, the closure (and the facts) are dropped here instead.
@@ -249,6 +257,7 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         diagnostics,
         timings,
         index: stats,
+        warnings,
     })
 }
 

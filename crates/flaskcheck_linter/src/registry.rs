@@ -54,6 +54,7 @@ define_rules! {
     FC105 RelationshipWithoutSerializer => relationship_without_serializer,
     FC106 SerializerExposesSensitiveField => serializer_exposes_sensitive_field,
     FC201 MassAssignment => mass_assignment,
+    FC202 PrivilegedFieldFromRequest => privileged_field_from_request,
     FC301 UnscopedObjectLookup => unscoped_object_lookup,
     FC401 NosqlInjection => nosql_injection,
     FC402 SqlBuiltFromStrings => sql_built_from_strings,

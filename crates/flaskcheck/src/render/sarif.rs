@@ -421,6 +421,7 @@ mod tests {
             diagnostics: vec![diagnostic],
             timings: Timings::default(),
             index: Default::default(),
+            warnings: Vec::new(),
         };
         let options = RenderOptions {
             text: TextOptions { color: false },

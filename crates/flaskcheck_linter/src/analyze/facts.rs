@@ -36,6 +36,11 @@ pub struct FileFacts {
     pub user_loaders: Vec<LocalId>,
     /// `app.register_error_handler(exception_or_code, handler)`: what is handled, and the handler.
     pub error_handlers: Vec<(TermId, TermId)>,
+    /// Connexion `add_api(...)` calls, with the operations their OpenAPI file declares.
+    pub api_specs: Vec<super::openapi::ApiSpec>,
+    /// Problems the file pass met outside the Python source (an OpenAPI file it could not read),
+    /// for the run's warnings.
+    pub warnings: Vec<Box<str>>,
     /// Rule-specific records for the project pass.
     pub deferred: Vec<Deferred>,
 }
@@ -120,6 +125,8 @@ pub struct FunctionFacts {
     pub decorators: Vec<Decorator>,
     /// Parameter names, `self`/`cls` excluded (indices match [`super::term::Term::Param`]).
     pub params: Vec<Name>,
+    /// The last parameter is `**kwargs`.
+    pub has_kwargs: bool,
     pub returns: Vec<ReturnSite>,
 }
 
@@ -221,6 +228,8 @@ impl FileFacts {
             url_rules,
             user_loaders: _,
             error_handlers,
+            api_specs: _,
+            warnings: _,
             deferred,
         } = self;
         for GlobalBinding {
@@ -288,6 +297,7 @@ impl FileFacts {
                 parent: _,
                 decorators,
                 params: _,
+                has_kwargs: _,
                 returns,
             } = function;
             decorators

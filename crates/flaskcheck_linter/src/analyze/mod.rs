@@ -15,6 +15,7 @@ mod env;
 mod expr;
 pub mod facts;
 mod node_kinds;
+pub mod openapi;
 pub mod term;
 mod walk;
 
@@ -119,6 +120,8 @@ pub struct Checker<'a> {
     /// The string of the bare-string statement being walked (a docstring or a string used as a
     /// comment), so that rules about SQL strings can skip it.
     docstring: Option<TextRange>,
+    /// Connexion's `specification_dir`, when the file creates its app with one.
+    specification_dir: Option<Box<str>>,
 }
 
 /// What the file pass produced.
@@ -321,6 +324,7 @@ fn analyze_with(
         free_names: rustc_hash::FxHashMap::default(),
         loops: Vec::new(),
         docstring: None,
+        specification_dir: None,
     };
     checker.walk_body(&module.body);
     let too_deep = checker.too_deep;
