@@ -1,0 +1,186 @@
+//! The project root: the folder whose Python files are all analyzed, whichever of them are asked
+//! about.
+
+use std::path::{Path, PathBuf};
+
+use crate::paths;
+
+/// Files whose folder is a project's root, nearest first: a Python project's own metadata, then
+/// the repository.
+pub const ROOT_MARKERS: &[&str] = &["pyproject.toml", "setup.cfg", "setup.py", ".git"];
+
+/// Why the root is where it is, for `--verbose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootSource {
+    /// `--project-root` or `project-root` in the configuration.
+    Explicit,
+    /// The folder of the configuration file in use.
+    Config,
+    /// The nearest folder above the paths that holds one of [`ROOT_MARKERS`].
+    Marker,
+    /// No marker above the paths: their common folder.
+    CommonAncestor,
+}
+
+impl RootSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RootSource::Explicit => "set with --project-root or `project-root`",
+            RootSource::Config => "the folder of the configuration file",
+            RootSource::Marker => {
+                "the nearest folder with pyproject.toml, setup.cfg, setup.py or .git"
+            }
+            RootSource::CommonAncestor => {
+                "the common folder of the paths (no project marker above them)"
+            }
+        }
+    }
+}
+
+/// The root for `paths` (absolute and normalized): `explicit` if given, else the folder of the
+/// configuration file in use, else the nearest ancestor of the paths' common folder holding a
+/// [`ROOT_MARKERS`] file, else that common folder.
+pub fn find_root(
+    explicit: Option<&Path>,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+) -> (PathBuf, RootSource) {
+    if let Some(root) = explicit {
+        return (root.to_path_buf(), RootSource::Explicit);
+    }
+    if let Some(dir) = config.and_then(Path::parent) {
+        return (dir.to_path_buf(), RootSource::Config);
+    }
+    let common = common_folder(paths);
+    for folder in common.ancestors() {
+        if ROOT_MARKERS
+            .iter()
+            .any(|marker| folder.join(marker).exists())
+        {
+            return (folder.to_path_buf(), RootSource::Marker);
+        }
+    }
+    (common, RootSource::CommonAncestor)
+}
+
+/// The deepest folder that holds every path (a folder counts as holding itself; a file, or a path
+/// that does not exist, is held by its parent).
+fn common_folder(paths: &[PathBuf]) -> PathBuf {
+    let folders = paths.iter().map(|path| {
+        if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent()
+                .map_or_else(|| path.clone(), Path::to_path_buf)
+        }
+    });
+    let mut common: Option<PathBuf> = None;
+    for folder in folders {
+        common = Some(match common {
+            None => folder,
+            Some(so_far) => so_far
+                .components()
+                .zip(folder.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common.unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// `path` as flaskcheck prints it in a project run: relative to `cwd` when inside it, absolute
+/// otherwise, as Ruff does. The same file reached from the root's walk and named on the command
+/// line is then one path.
+pub fn display_form(absolute: &Path, cwd: &Path) -> PathBuf {
+    match absolute.strip_prefix(cwd) {
+        Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+        _ => absolute.to_path_buf(),
+    }
+}
+
+/// `path` made absolute against `cwd` and normalized.
+pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    paths::absolute(path, cwd)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    #[test]
+    fn the_nearest_marker_above_a_nested_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        fs::create_dir_all(root.join("app/api")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::write(root.join("app/api/views.py"), "x = 1\n").unwrap();
+        let (found, source) = find_root(None, None, &[root.join("app/api/views.py")]);
+        assert_eq!((found, source), (root.clone(), RootSource::Marker));
+
+        // A pyproject.toml nearer than the repository wins.
+        fs::write(
+            root.join("app/pyproject.toml"),
+            "[project]\nname = \"app\"\n",
+        )
+        .unwrap();
+        let (found, _) = find_root(None, None, &[root.join("app/api/views.py")]);
+        assert_eq!(found, root.join("app"));
+        // The common folder of several paths is where the search starts.
+        let (found, _) = find_root(
+            None,
+            None,
+            &[root.join("app/api/views.py"), root.join("README.md")],
+        );
+        assert_eq!(found, root);
+    }
+
+    #[test]
+    fn explicit_then_configuration_then_markers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        let file = root.join("a/b/x.py");
+        fs::write(&file, "").unwrap();
+        let config = root.join("a/flaskcheck.toml");
+        assert_eq!(
+            find_root(Some(root), Some(&config), std::slice::from_ref(&file)),
+            (root.to_path_buf(), RootSource::Explicit)
+        );
+        assert_eq!(
+            find_root(None, Some(&config), std::slice::from_ref(&file)),
+            (root.join("a"), RootSource::Config)
+        );
+    }
+
+    #[test]
+    fn without_a_marker_the_common_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        // Temporary folders may sit under a folder with a marker on some machines; the search
+        // starts at the common folder either way, so ask for two siblings and check the prefix.
+        let root = dir.path();
+        fs::create_dir_all(root.join("one")).unwrap();
+        fs::create_dir_all(root.join("two")).unwrap();
+        let (found, source) = find_root(None, None, &[root.join("one"), root.join("two")]);
+        if source == RootSource::CommonAncestor {
+            assert_eq!(found, root);
+        } else {
+            assert!(root.starts_with(&found));
+        }
+    }
+
+    #[test]
+    fn printed_paths_are_relative_inside_the_current_folder() {
+        let cwd = Path::new("/work/app");
+        assert_eq!(
+            display_form(Path::new("/work/app/blog/x.py"), cwd),
+            Path::new("blog/x.py")
+        );
+        assert_eq!(
+            display_form(Path::new("/work/lib/y.py"), cwd),
+            Path::new("/work/lib/y.py")
+        );
+    }
+}
