@@ -227,7 +227,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         threads: args.threads.unwrap_or(0),
         per_file_ignores: settings.per_file_ignores,
         report_unused_suppressions: settings.report_unused_suppressions,
-        project_root: (!args.no_project).then(|| root.clone()),
+        project_root: (!args.no_project && root_source.is_project()).then(|| root.clone()),
         cache_dir,
     };
 
@@ -327,7 +327,7 @@ fn describe_project(
     source: RootSource,
     no_project: bool,
 ) {
-    if no_project {
+    if no_project || !source.is_project() {
         eprintln!(
             "project: none (--no-project): {} analyzed; cache under {} ({})",
             plural(report.files.len(), "file"),

@@ -97,7 +97,7 @@ pub struct IndexStats {
     pub terms: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct LintReport {
     /// Every file analyzed, indexed by [`FileId`].
     pub files: Vec<SourceFile>,

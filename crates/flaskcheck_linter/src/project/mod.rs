@@ -331,12 +331,13 @@ impl Project {
             found.files.extend(more.files);
             found.unreadable.extend(more.unreadable);
         }
+        let spelling = Spelling::new(&self.config.paths, &self.cwd);
         let mut files: Vec<(PathBuf, PathBuf)> = found
             .files
             .into_iter()
             .map(|path| {
                 let absolute = root::absolute(&path, &self.cwd);
-                (root::display_form(&absolute, &self.cwd), absolute)
+                (spelling.of(&absolute), absolute)
             })
             .collect();
         files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
@@ -344,10 +345,7 @@ impl Project {
         let mut unreadable: Vec<(PathBuf, String)> = found
             .unreadable
             .into_iter()
-            .map(|(path, message)| {
-                let absolute = root::absolute(&path, &self.cwd);
-                (root::display_form(&absolute, &self.cwd), message)
-            })
+            .map(|(path, message)| (spelling.of(&root::absolute(&path, &self.cwd)), message))
             .collect();
         unreadable.sort();
         unreadable.dedup();
@@ -526,6 +524,50 @@ impl Project {
             out.append(&mut diagnostics);
         }
         out
+    }
+}
+
+/// How a project run spells the paths it prints: a file under a requested path as walked from it
+/// (as a run without a project spells it, so the output does not change), any other file
+/// relative to the current folder (or absolute, when the paths were given absolute).
+struct Spelling {
+    /// Each requested path, absolute, with its spelling; the longest first.
+    requested: Vec<(PathBuf, PathBuf)>,
+    cwd: PathBuf,
+    relative_outside: bool,
+}
+
+impl Spelling {
+    fn new(paths: &[PathBuf], cwd: &Path) -> Spelling {
+        let mut requested: Vec<(PathBuf, PathBuf)> = paths
+            .iter()
+            .map(|path| (root::absolute(path, cwd), path.clone()))
+            .collect();
+        requested.sort_by(|a, b| {
+            b.0.as_os_str()
+                .len()
+                .cmp(&a.0.as_os_str().len())
+                .then_with(|| a.cmp(b))
+        });
+        Spelling {
+            requested,
+            cwd: cwd.to_path_buf(),
+            relative_outside: paths.iter().any(|path| path.is_relative()),
+        }
+    }
+
+    fn of(&self, absolute: &Path) -> PathBuf {
+        for (path, spelled) in &self.requested {
+            if let Ok(rest) = absolute.strip_prefix(path) {
+                let joined = if rest.as_os_str().is_empty() {
+                    spelled.clone()
+                } else {
+                    spelled.join(rest)
+                };
+                return crate::discover::normalize(&joined);
+            }
+        }
+        root::display_form(absolute, &self.cwd, self.relative_outside)
     }
 }
 

@@ -20,6 +20,9 @@ pub enum RootSource {
     Marker,
     /// No marker above the paths: their common folder.
     CommonAncestor,
+    /// No marker above the paths, and their common folder is the file system's root: the paths
+    /// are analyzed alone rather than the whole disk.
+    FileSystemRoot,
 }
 
 impl RootSource {
@@ -33,7 +36,15 @@ impl RootSource {
             RootSource::CommonAncestor => {
                 "the common folder of the paths (no project marker above them)"
             }
+            RootSource::FileSystemRoot => {
+                "no project: the paths share no folder but the file system's root"
+            }
         }
+    }
+
+    /// Whether the root is a project to analyze whole.
+    pub fn is_project(self) -> bool {
+        self != RootSource::FileSystemRoot
     }
 }
 
@@ -59,6 +70,9 @@ pub fn find_root(
         {
             return (folder.to_path_buf(), RootSource::Marker);
         }
+    }
+    if common.parent().is_none() {
+        return (common, RootSource::FileSystemRoot);
     }
     (common, RootSource::CommonAncestor)
 }
@@ -89,12 +103,14 @@ fn common_folder(paths: &[PathBuf]) -> PathBuf {
     common.unwrap_or_else(|| PathBuf::from("/"))
 }
 
-/// `path` as flaskcheck prints it in a project run: relative to `cwd` when inside it, absolute
-/// otherwise, as Ruff does. The same file reached from the root's walk and named on the command
-/// line is then one path.
-pub fn display_form(absolute: &Path, cwd: &Path) -> PathBuf {
+/// `absolute` as flaskcheck prints it in a project run: relative to `cwd` when inside it; outside
+/// it, relative (`../lib/x.py`) when the paths were given relative, absolute when they were given
+/// absolute. The same file reached by the root's walk and named on the command line is then one
+/// path, spelled as the paths were.
+pub fn display_form(absolute: &Path, cwd: &Path, relative_outside: bool) -> PathBuf {
     match absolute.strip_prefix(cwd) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+        _ if relative_outside => paths::relative_to(absolute, cwd),
         _ => absolute.to_path_buf(),
     }
 }
@@ -175,12 +191,16 @@ mod tests {
     fn printed_paths_are_relative_inside_the_current_folder() {
         let cwd = Path::new("/work/app");
         assert_eq!(
-            display_form(Path::new("/work/app/blog/x.py"), cwd),
+            display_form(Path::new("/work/app/blog/x.py"), cwd, false),
             Path::new("blog/x.py")
         );
         assert_eq!(
-            display_form(Path::new("/work/lib/y.py"), cwd),
+            display_form(Path::new("/work/lib/y.py"), cwd, false),
             Path::new("/work/lib/y.py")
+        );
+        assert_eq!(
+            display_form(Path::new("/work/lib/y.py"), cwd, true),
+            Path::new("../lib/y.py")
         );
     }
 }
