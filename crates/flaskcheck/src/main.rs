@@ -163,6 +163,7 @@ fn run_clean(args: &CleanArgs) -> Result<u8> {
                 settings.project_root.as_deref(),
                 settings.config.as_deref(),
                 &[path],
+                &settings.exclude,
             );
             root.join(DEFAULT_CACHE_DIR)
         }
@@ -205,6 +206,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         settings.project_root.as_deref(),
         settings.config.as_deref(),
         &absolute,
+        &settings.exclude,
     );
     let cache_dir = (!args.no_cache).then(|| {
         settings

@@ -248,34 +248,34 @@ impl Cache {
         })
     }
 
-    /// Writes the cache file for `entries` (every file of the scope that has a content hash): an
+    /// Writes the cache file for `entries` (every file of the run that has a content hash): an
     /// entry read from the cache at the start is copied as it was, the others are serialized.
-    /// Returns whether anything had to be written; a failure is a warning.
-    pub fn save<'e>(
-        &mut self,
-        entries: impl ExactSizeIterator<Item = (EntryKey, &'e FilePass, bool)>,
-    ) -> bool {
-        let count = entries.len();
-        let result = self.write(entries, count);
-        match result {
-            Ok(()) => {
-                self.stats.written = true;
-                true
-            }
-            Err(err) => {
-                self.warnings.push(format!(
-                    "cannot write the cache in {}: {err}; the next run will analyze every file again",
-                    self.config.dir.display()
-                ));
-                false
-            }
+    /// Entries of files this run did not analyze (a run on other paths of the same scope) are
+    /// kept while their file exists. A failure is a warning.
+    pub fn save(&mut self, entries: &[(EntryKey, &FilePass, bool)]) {
+        let seen: rustc_hash::FxHashSet<&Path> = entries
+            .iter()
+            .map(|(key, _, _)| key.path.as_path())
+            .collect();
+        let mut unseen: Vec<&PathBuf> = self
+            .slots
+            .keys()
+            .filter(|path| !seen.contains(path.as_path()) && path.is_file())
+            .collect();
+        unseen.sort();
+        match self.write(entries, &unseen) {
+            Ok(()) => self.stats.written = true,
+            Err(err) => self.warnings.push(format!(
+                "cannot write the cache in {}: {err}; the next run will analyze every file again",
+                self.config.dir.display()
+            )),
         }
     }
 
-    fn write<'e>(
+    fn write(
         &self,
-        entries: impl Iterator<Item = (EntryKey, &'e FilePass, bool)>,
-        count: usize,
+        entries: &[(EntryKey, &FilePass, bool)],
+        unseen: &[&PathBuf],
     ) -> io::Result<()> {
         let folder = self.file.parent().unwrap_or(&self.config.dir);
         prepare_dir(&self.config.dir)?;
@@ -289,31 +289,29 @@ impl Cache {
         {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
             out.write_all(MAGIC)?;
-            let entries_count = u32::try_from(count).map_err(io::Error::other)?;
-            out.write_all(&to_bytes(&self.expected_header(entries_count))?)?;
+            let count = u32::try_from(entries.len() + unseen.len()).map_err(io::Error::other)?;
+            out.write_all(&to_bytes(&self.expected_header(count))?)?;
             for (key, pass, from_cache) in entries {
-                let stored = if from_cache { self.slot(&key) } else { None };
-                let fresh;
-                let payload: &[u8] = match stored {
-                    Some(slot) => &self.bytes[slot.start..slot.start + slot.len],
+                let stored = if *from_cache { self.slot(key) } else { None };
+                match stored {
+                    Some(slot) => self.write_stored(&mut out, &key.path, slot)?,
                     None => {
-                        fresh = to_bytes(pass)?;
-                        &fresh
+                        let payload = to_bytes(pass)?;
+                        let header = EntryHeader {
+                            path: key.path.to_string_lossy().into_owned(),
+                            module: key.module.to_string(),
+                            is_package: key.is_package,
+                            content: key.content,
+                            len: u32::try_from(payload.len()).map_err(io::Error::other)?,
+                            checksum: xxh3_64(&payload),
+                        };
+                        out.write_all(&to_bytes(&header)?)?;
+                        out.write_all(&payload)?;
                     }
-                };
-                let header = EntryHeader {
-                    path: key.path.to_string_lossy().into_owned(),
-                    module: key.module.to_string(),
-                    is_package: key.is_package,
-                    content: key.content,
-                    len: u32::try_from(payload.len()).map_err(io::Error::other)?,
-                    checksum: match stored {
-                        Some(slot) => slot.checksum,
-                        None => xxh3_64(payload),
-                    },
-                };
-                out.write_all(&to_bytes(&header)?)?;
-                out.write_all(payload)?;
+                }
+            }
+            for path in unseen {
+                self.write_stored(&mut out, path, &self.slots[*path])?;
             }
             out.flush()?;
         }
@@ -321,6 +319,20 @@ impl Cache {
             .persist(&self.file)
             .map(drop)
             .map_err(|err| err.error)
+    }
+
+    /// Copies an entry read at the start, as it was.
+    fn write_stored(&self, out: &mut impl Write, path: &Path, slot: &Slot) -> io::Result<()> {
+        let header = EntryHeader {
+            path: path.to_string_lossy().into_owned(),
+            module: slot.module.clone(),
+            is_package: slot.is_package,
+            content: slot.content,
+            len: u32::try_from(slot.len).map_err(io::Error::other)?,
+            checksum: slot.checksum,
+        };
+        out.write_all(&to_bytes(&header)?)?;
+        out.write_all(&self.bytes[slot.start..slot.start + slot.len])
     }
 }
 

@@ -598,25 +598,22 @@ fn scope_key(config: &ProjectConfig, cwd: &Path) -> String {
 }
 
 fn save(cache: &mut Cache, files: &[ProjectFile]) {
-    let stored: Vec<(&ProjectFile, ContentHash)> = files
+    let entries: Vec<(EntryKey, &FilePass, bool)> = files
         .iter()
         .filter(|file| !file.overlay)
-        .filter_map(|file| Some((file, file.content?)))
+        .filter_map(|file| {
+            let content = file.content?;
+            Some((
+                entry_key(file, content),
+                &file.pass,
+                file.from == PassSource::Cached,
+            ))
+        })
         .collect();
-    let unchanged = stored
-        .iter()
-        .all(|(file, _)| file.from == PassSource::Cached)
-        && stored.len() == cache.stats.loaded;
-    if unchanged {
-        return;
+    // Every entry came from the cache file: it holds them all already.
+    if !entries.iter().all(|(_, _, from_cache)| *from_cache) {
+        cache.save(&entries);
     }
-    cache.save(stored.into_iter().map(|(file, content)| {
-        (
-            entry_key(file, content),
-            &file.pass,
-            file.from == PassSource::Cached,
-        )
-    }));
 }
 
 fn entry_key(file: &ProjectFile, content: ContentHash) -> EntryKey {

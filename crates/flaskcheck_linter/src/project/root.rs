@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use ignore::gitignore::Gitignore;
+
+use crate::discover::ExcludeSet;
 use crate::paths;
 
 /// Files whose folder is a project's root, nearest first: a Python project's own metadata, then
@@ -51,10 +54,17 @@ impl RootSource {
 /// The root for `paths` (absolute and normalized): `explicit` if given, else the folder of the
 /// configuration file in use, else the nearest ancestor of the paths' common folder holding a
 /// [`ROOT_MARKERS`] file, else that common folder.
+///
+/// A project does not reach into the folders its own walk skips: the search stops below a
+/// hidden or excluded folder, and a marker whose `.gitignore` (or `.ignore`) ignores the paths is
+/// not their project. A copy of another project kept in `.venv/`, in a gitignored `vendor/` or
+/// in a hidden folder of this one (the benchmark's corpora in `.bench/`) is then its own project,
+/// not a part of the one around it.
 pub fn find_root(
     explicit: Option<&Path>,
     config: Option<&Path>,
     paths: &[PathBuf],
+    exclude: &ExcludeSet,
 ) -> (PathBuf, RootSource) {
     if let Some(root) = explicit {
         return (root.to_path_buf(), RootSource::Explicit);
@@ -68,13 +78,52 @@ pub fn find_root(
             .iter()
             .any(|marker| folder.join(marker).exists())
         {
+            if ignored_below(folder, &common) {
+                break;
+            }
             return (folder.to_path_buf(), RootSource::Marker);
+        }
+        let skipped = folder.file_name().is_some_and(|name| {
+            name.to_string_lossy().starts_with('.') || exclude.is_excluded(folder, Path::new(""))
+        });
+        if skipped {
+            break;
         }
     }
     if common.parent().is_none() {
         return (common, RootSource::FileSystemRoot);
     }
     (common, RootSource::CommonAncestor)
+}
+
+/// Whether an ignore file in `root` or in a folder between it and `folder` ignores `folder`.
+fn ignored_below(root: &Path, folder: &Path) -> bool {
+    let Ok(inside) = folder.strip_prefix(root) else {
+        return false;
+    };
+    let mut dir = root.to_path_buf();
+    let mut steps = inside.components();
+    loop {
+        for name in [".gitignore", ".ignore"] {
+            let file = dir.join(name);
+            if file.is_file() {
+                let (matcher, _) = Gitignore::new(&file);
+                if matcher
+                    .matched_path_or_any_parents(folder, true)
+                    .is_ignore()
+                {
+                    return true;
+                }
+            }
+        }
+        match steps.next() {
+            Some(step) => dir.push(step),
+            None => return false,
+        }
+        if dir == folder {
+            return false;
+        }
+    }
 }
 
 /// The deepest folder that holds every path (a folder counts as holding itself; a file, or a path
@@ -133,7 +182,8 @@ mod tests {
         fs::create_dir_all(root.join("app/api")).unwrap();
         fs::create_dir_all(root.join(".git")).unwrap();
         fs::write(root.join("app/api/views.py"), "x = 1\n").unwrap();
-        let (found, source) = find_root(None, None, &[root.join("app/api/views.py")]);
+        let none = ExcludeSet::new::<&str>(&[]).unwrap();
+        let (found, source) = find_root(None, None, &[root.join("app/api/views.py")], &none);
         assert_eq!((found, source), (root.clone(), RootSource::Marker));
 
         // A pyproject.toml nearer than the repository wins.
@@ -142,15 +192,37 @@ mod tests {
             "[project]\nname = \"app\"\n",
         )
         .unwrap();
-        let (found, _) = find_root(None, None, &[root.join("app/api/views.py")]);
+        let (found, _) = find_root(None, None, &[root.join("app/api/views.py")], &none);
         assert_eq!(found, root.join("app"));
         // The common folder of several paths is where the search starts.
         let (found, _) = find_root(
             None,
             None,
             &[root.join("app/api/views.py"), root.join("README.md")],
+            &none,
         );
         assert_eq!(found, root);
+    }
+
+    #[test]
+    fn a_project_kept_in_a_skipped_folder_is_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        for folder in [".bench/corpus/app", "vendor/lib/pkg", "venv/lib/site"] {
+            fs::create_dir_all(repo.join(folder)).unwrap();
+        }
+        fs::create_dir_all(repo.join(".git")).unwrap();
+        fs::write(repo.join(".gitignore"), "/vendor/\n").unwrap();
+        let exclude = ExcludeSet::new(crate::discover::DEFAULT_EXCLUDES).unwrap();
+        for (folder, expected) in [
+            (".bench/corpus/app", ".bench/corpus/app"),
+            ("vendor/lib/pkg", "vendor/lib/pkg"),
+            ("venv/lib/site", "venv/lib/site"),
+        ] {
+            let (found, source) = find_root(None, None, &[repo.join(folder)], &exclude);
+            assert_eq!(found, repo.join(expected), "{folder}");
+            assert_eq!(source, RootSource::CommonAncestor, "{folder}");
+        }
     }
 
     #[test]
@@ -161,12 +233,18 @@ mod tests {
         let file = root.join("a/b/x.py");
         fs::write(&file, "").unwrap();
         let config = root.join("a/flaskcheck.toml");
+        let none = ExcludeSet::new::<&str>(&[]).unwrap();
         assert_eq!(
-            find_root(Some(root), Some(&config), std::slice::from_ref(&file)),
+            find_root(
+                Some(root),
+                Some(&config),
+                std::slice::from_ref(&file),
+                &none
+            ),
             (root.to_path_buf(), RootSource::Explicit)
         );
         assert_eq!(
-            find_root(None, Some(&config), std::slice::from_ref(&file)),
+            find_root(None, Some(&config), std::slice::from_ref(&file), &none),
             (root.join("a"), RootSource::Config)
         );
     }
@@ -179,7 +257,8 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("one")).unwrap();
         fs::create_dir_all(root.join("two")).unwrap();
-        let (found, source) = find_root(None, None, &[root.join("one"), root.join("two")]);
+        let none = ExcludeSet::new::<&str>(&[]).unwrap();
+        let (found, source) = find_root(None, None, &[root.join("one"), root.join("two")], &none);
         if source == RootSource::CommonAncestor {
             assert_eq!(found, root);
         } else {
