@@ -298,7 +298,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     if args.timings {
         let t = report.timings;
         eprintln!(
-            "timings: cache read {:.1}ms | discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | cache write {:.1}ms (during index and check) | render {:.1}ms",
+            "timings: cache-read {:.1}ms | discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | cache-write {:.1}ms (while indexing) | render {:.1}ms",
             ms(t.cache_read),
             ms(t.discover),
             ms(t.files_wall),

@@ -6,6 +6,9 @@
 //! 3. [`index`]: the facts merged into one [`index::ProjectIndex`];
 //! 4. [`check`]: the project checks, per file and in parallel, against the index;
 //! 5. [`lint::LintReport`]: the sorted diagnostics, for a renderer.
+//!
+//! [`project::Project`] runs these steps over a project root and reports for chosen paths;
+//! [`cache`] keeps step 2's outcome between runs.
 
 pub mod analyze;
 pub mod baseline;

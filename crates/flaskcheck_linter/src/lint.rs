@@ -1,6 +1,8 @@
-//! The pipeline, top to bottom: discover → parse and analyze each file (in parallel; the AST is
-//! dropped as soon as the file's facts are taken) → merge the facts into the project index →
-//! run the project checks per file (in parallel) → sort.
+//! One run, as the command line makes it: a [`Project`] filled from disk and the cache, checked
+//! for the requested paths, its cache saved. The pipeline itself is the project's
+//! (`project/mod.rs`): discover → the file pass of each file (in parallel; from the cache, or
+//! parsed and walked, the AST dropped as soon as the file's facts are taken) → the project index
+//! → the project checks per file (in parallel) → filter, sort, and keep the report scope.
 
 use std::path::PathBuf;
 use std::time::Duration;
