@@ -86,6 +86,9 @@ struct ProjectFile {
     overlay: bool,
 }
 
+/// What discovery found: each file as printed and absolute, and the folders it could not read.
+type Found = (Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, String)>);
+
 /// How the last fill went, for `--verbose`.
 #[derive(Debug, Clone, Default)]
 pub struct FillStats {
@@ -104,6 +107,8 @@ pub struct Project {
     unreadable: Vec<(PathBuf, String)>,
     /// Absolute path → text that overrides the file on disk.
     overlays: FxHashMap<PathBuf, Arc<str>>,
+    /// The cache, opened by the first [`Project::refresh`] while the files are discovered.
+    unopened_cache: Option<CacheConfig>,
     cache: Option<Cache>,
     timings: Timings,
     stats: FillStats,
@@ -114,19 +119,10 @@ impl Project {
         install_quiet_hook();
         let cwd = std::env::current_dir().unwrap_or_default();
         let pool = thread_pool(config.threads)?;
-        let cache = config.cache_dir.as_ref().map(|dir| {
-            let started = Instant::now();
-            let cache = Cache::open(CacheConfig {
-                dir: dir.clone(),
-                scope: scope_key(&config, &cwd),
-                settings: settings_key(&config.selection),
-            });
-            (cache, started.elapsed())
-        });
-        let mut timings = Timings::default();
-        let cache = cache.map(|(cache, elapsed)| {
-            timings.cache_read = elapsed;
-            cache
+        let unopened_cache = config.cache_dir.as_ref().map(|dir| CacheConfig {
+            dir: dir.clone(),
+            scope: scope_key(&config, &cwd),
+            settings: settings_key(&config.selection),
         });
         Ok(Project {
             config,
@@ -135,8 +131,9 @@ impl Project {
             files: Vec::new(),
             unreadable: Vec::new(),
             overlays: FxHashMap::default(),
-            cache,
-            timings,
+            unopened_cache,
+            cache: None,
+            timings: Timings::default(),
             stats: FillStats::default(),
         })
     }
@@ -187,9 +184,29 @@ impl Project {
     /// when the file did not change, else from the cache, else from disk (or the overlay). Files
     /// that appeared are added and files that went are dropped.
     pub fn refresh(&mut self) -> Result<(), LintError> {
-        let started = Instant::now();
-        let (paths, unreadable) = self.discover()?;
-        self.timings.discover = started.elapsed();
+        let unopened = self.unopened_cache.take();
+        let this = &*self;
+        let (discovered, opened) = self.pool.install(|| {
+            rayon::join(
+                || {
+                    let started = Instant::now();
+                    (this.discover(), started.elapsed())
+                },
+                || {
+                    unopened.map(|config| {
+                        let started = Instant::now();
+                        (Cache::open(config), started.elapsed())
+                    })
+                },
+            )
+        });
+        if let Some((cache, elapsed)) = opened {
+            self.cache = Some(cache);
+            self.timings.cache_read = elapsed;
+        }
+        let (discovered, elapsed) = discovered;
+        let (paths, unreadable) = discovered?;
+        self.timings.discover = elapsed;
 
         let mut packages = PackageCache::default();
         let named: Vec<(PathBuf, PathBuf, ModuleName)> = paths
@@ -292,7 +309,7 @@ impl Project {
         true
     }
 
-    fn discover(&self) -> Result<(Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, String)>), LintError> {
+    fn discover(&self) -> Result<Found, LintError> {
         let threads = self.pool.current_num_threads();
         let exclude = &self.config.exclude;
         let Some(project_root) = &self.config.root else {
@@ -710,7 +727,8 @@ fn fill_file(
                         overlay: false,
                     };
                     renumber(&mut file, id);
-                    times.analyze = Duration::ZERO;
+                    // Decoding the entry is this file's read.
+                    times.read = started.elapsed();
                     return (file, times, false);
                 }
                 Some(Err(_)) => corrupt = true,
