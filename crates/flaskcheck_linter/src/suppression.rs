@@ -17,14 +17,14 @@ use crate::registry::Rule;
 use crate::source::SourceFile;
 
 /// One suppression comment (a comment may hold several: `# noqa: FC101  # flaskcheck: ignore`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suppression {
     /// The directive's text, from its `#` to the end of its codes.
     pub range: TextRange,
     pub codes: SuppressedCodes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SuppressedCodes {
     /// `# noqa` without codes: every finding on the line (and every other tool's).
     Noqa,
@@ -35,7 +35,7 @@ pub enum SuppressedCodes {
 }
 
 /// The suppressions of one file, in source order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileSuppressions {
     suppressions: Vec<Suppression>,
 }

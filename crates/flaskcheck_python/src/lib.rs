@@ -18,7 +18,19 @@ pub use ruff_source_file::{LineIndex, OneIndexed, PositionEncoding, SourceLocati
 pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 /// A 1-based line and a 1-based column counted in characters (Unicode scalar values).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,

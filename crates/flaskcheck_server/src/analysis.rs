@@ -1,82 +1,125 @@
-//! The one type the protocol code asks for analysis: a [`Project`] (a folder, or a file on its
-//! own) with its settings and the texts that stand in for files on disk (an editor's unsaved
-//! buffers, code an assistant wrote), which [`Project::check`] analyses as a whole before it
-//! reports the findings that belong to the files asked about.
+//! The one type the protocol code asks for analysis: a [`Project`] (every Python file under a
+//! root, or one file alone) with its settings and the texts that stand in for files on disk (an
+//! editor's unsaved buffers, code an assistant wrote).
 //!
-//! Today each check runs the whole pipeline over the project. Keeping the file pass of unchanged
-//! files and the index between checks is the engine's project API (issue 11); this module is where
-//! the servers move onto it, and nothing else in this crate changes when they do.
+//! It keeps the engine's [`flaskcheck_linter::Project`] alive between checks: the first check
+//! fills it (from the cache where it can), and after an edit only the files whose text changed are
+//! analysed again before the index is rebuilt and the findings of the files asked about are
+//! reported.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use flaskcheck_linter::paths;
-use flaskcheck_linter::{lint, ConfigFile, FileId, LintError, LintOptions, LintReport, Overlays};
-use flaskcheck_linter::{Overrides, Settings};
+use flaskcheck_linter::cache::{CACHE_DIR_ENV, DEFAULT_CACHE_DIR};
+use flaskcheck_linter::project::root::{find_root, RootSource};
+use flaskcheck_linter::{paths, ConfigFile, LintError, LintReport, Overrides, Settings};
+use flaskcheck_linter::{ProjectConfig, ReportScope};
 
-/// What is analysed together.
-#[derive(Debug)]
+/// What is analysed together: the files under a root, or a file on its own (outside every
+/// project, as `flaskcheck lint FILE` analyses it there).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Root(PathBuf),
+    File(PathBuf),
+}
+
+impl Scope {
+    /// The project of `paths` (absolute), found as the command line finds it: `explicit` if
+    /// given, else `project-root` from the configuration, else the folder of the configuration
+    /// file, else the nearest folder above the paths holding `pyproject.toml`, `setup.cfg`,
+    /// `setup.py` or `.git`. Where none of these is found, the innermost of `folders` (the
+    /// editor's workspace folders) holding the paths, else their common folder; a single file
+    /// that shares no folder with anything but the file system's root is analysed alone.
+    pub fn of(paths: &[PathBuf], explicit: Option<&Path>, folders: &[PathBuf]) -> Scope {
+        let paths: Vec<PathBuf> = paths.iter().map(|path| paths::normalize(path)).collect();
+        let Some(first) = paths.first() else {
+            return Scope::Root(PathBuf::from("/"));
+        };
+        let (settings, _) = resolve_settings(first, &Overrides::default());
+        let explicit = explicit.map(Path::to_path_buf).or(settings.project_root);
+        let (root, source) = find_root(
+            explicit.as_deref(),
+            settings.config.as_deref(),
+            &paths,
+            &settings.exclude,
+        );
+        if matches!(
+            source,
+            RootSource::CommonAncestor | RootSource::FileSystemRoot
+        ) {
+            let folder = folders
+                .iter()
+                .filter(|folder| paths.iter().all(|path| path.starts_with(folder)))
+                .max_by_key(|folder| folder.components().count());
+            if let Some(folder) = folder {
+                return Scope::Root(paths::normalize(folder));
+            }
+            if source == RootSource::FileSystemRoot && paths.len() == 1 {
+                return Scope::File(first.clone());
+            }
+        }
+        Scope::Root(root)
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        match self {
+            Scope::Root(root) => path.starts_with(root),
+            Scope::File(file) => path == file,
+        }
+    }
+
+    /// Where the configuration is looked for: the root, or the file's folder and above.
+    fn config_start(&self) -> &Path {
+        match self {
+            Scope::Root(root) | Scope::File(root) => root,
+        }
+    }
+}
+
 pub struct Project {
-    root: PathBuf,
-    /// The folder, or the one file of a project of one file.
-    scope: PathBuf,
+    scope: Scope,
     overrides: Overrides,
-    settings: Settings,
-    overlays: Overlays,
     threads: usize,
+    settings: Settings,
+    /// The engine's project, made at the first check and again when the settings change.
+    engine: Option<flaskcheck_linter::Project>,
+    /// Absolute path → the text that stands for the file.
+    overlays: BTreeMap<PathBuf, Arc<str>>,
+    /// Files whose text changed since the last check: analysed again, each on its own.
+    changed: BTreeSet<PathBuf>,
+    /// The project's files may have changed (one appeared or went): found again at the next check.
+    stale: bool,
 }
 
 impl Project {
-    /// A project rooted at `root` (absolute): every Python file under it is analysed. The
-    /// configuration is the one that applies to the folder, with `overrides` on top. Problems
-    /// with either are returned beside a project that uses the defaults instead, so that an
-    /// editor still shows findings while the user fixes their configuration.
-    pub fn folder(root: PathBuf, overrides: Overrides) -> (Project, Vec<String>) {
-        let root = paths::normalize(&root);
-        Self::new(root.clone(), root, overrides)
-    }
-
-    /// A file outside every project the client named (absolute): analysed on its own, as
-    /// `flaskcheck lint FILE` does.
-    pub fn single_file(path: PathBuf, overrides: Overrides) -> (Project, Vec<String>) {
-        let path = paths::normalize(&path);
-        let root = path
-            .parent()
-            .map_or_else(|| path.clone(), Path::to_path_buf);
-        Self::new(root, path, overrides)
-    }
-
-    fn new(root: PathBuf, scope: PathBuf, overrides: Overrides) -> (Project, Vec<String>) {
-        let (settings, problems) = resolve_settings(&scope, &overrides);
+    /// The project of `scope`. Problems with its configuration (or with `overrides`) are returned
+    /// beside a project that uses the defaults instead, so that an editor still shows findings
+    /// while the user fixes their configuration.
+    pub fn new(scope: Scope, overrides: Overrides) -> (Project, Vec<String>) {
+        let (settings, problems) = resolve_settings(scope.config_start(), &overrides);
         let project = Project {
-            root,
             scope,
             overrides,
-            settings,
-            overlays: Overlays::new(),
             threads: 0,
+            settings,
+            engine: None,
+            overlays: BTreeMap::new(),
+            changed: BTreeSet::new(),
+            stale: true,
         };
         (project, problems)
     }
 
-    /// Worker threads for each check (0: one per core).
+    /// Worker threads for the analysis (0: one per core).
     #[must_use]
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// Whether `path` (absolute) is analysed with this project.
-    pub fn contains(&self, path: &Path) -> bool {
-        if self.scope.is_dir() {
-            path.starts_with(&self.scope)
-        } else {
-            path == self.scope
-        }
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// The configuration file in use, if any.
@@ -84,127 +127,173 @@ impl Project {
         self.settings.config.as_deref()
     }
 
-    /// Reads the configuration again (it changed on disk). On an error the settings in use stay,
-    /// and the error is returned.
-    pub fn reload_settings(&mut self) -> Vec<String> {
-        let (settings, problems) = resolve_settings(&self.scope, &self.overrides);
-        if problems.is_empty() {
-            self.settings = settings;
-        }
-        problems
+    /// How many files the last check analysed (the whole project).
+    pub fn file_count(&self) -> usize {
+        self.engine
+            .as_ref()
+            .map_or(0, flaskcheck_linter::Project::file_count)
     }
 
-    /// Replaces the client's select/ignore; returns the problems, keeping the settings in use
-    /// when there are some.
+    /// Reads the configuration again (it changed on disk). On an error the settings in use stay,
+    /// and the problems are returned.
+    pub fn reload_settings(&mut self) -> Vec<String> {
+        let overrides = self.overrides.clone();
+        self.set_overrides(overrides)
+    }
+
+    /// Replaces the client's part of the settings; returns the problems, keeping the settings in
+    /// use when there are some.
     pub fn set_overrides(&mut self, overrides: Overrides) -> Vec<String> {
-        let (settings, problems) = resolve_settings(&self.scope, &overrides);
+        let (settings, problems) = resolve_settings(self.scope.config_start(), &overrides);
         if problems.is_empty() {
             self.overrides = overrides;
             self.settings = settings;
+            self.engine = None;
+            self.stale = true;
         }
         problems
     }
 
     /// `text` stands for the file at `path` (absolute) until [`Project::remove_overlay`].
     pub fn set_overlay(&mut self, path: &Path, text: Arc<str>) {
-        self.overlays.insert(paths::normalize(path), text);
+        let path = paths::normalize(path);
+        if let Some(engine) = &mut self.engine {
+            engine.set_overlay(&path, Arc::clone(&text));
+        }
+        self.overlays.insert(path.clone(), text);
+        self.changed.insert(path);
     }
 
     pub fn remove_overlay(&mut self, path: &Path) {
-        self.overlays.remove(&paths::normalize(path));
+        let path = paths::normalize(path);
+        if let Some(engine) = &mut self.engine {
+            engine.remove_overlay(&path);
+        }
+        if self.overlays.remove(&path).is_some() {
+            self.changed.insert(path);
+        }
     }
 
     pub fn overlay(&self, path: &Path) -> Option<&Arc<str>> {
         self.overlays.get(&paths::normalize(path))
     }
 
-    /// Analyses the project and returns the findings that belong to `paths` (absolute files or
-    /// folders): those in one of them, and those elsewhere that one of them takes part in (a
-    /// related location in it, such as the helper that loaded the model a view leaks).
-    pub fn check(&self, paths: &[PathBuf]) -> Result<LintReport, LintError> {
-        let options = LintOptions {
-            paths: vec![self.scope.clone()],
-            selection: self.settings.selection.clone(),
-            exclude: self.settings.exclude.clone(),
+    /// A file changed on disk (not through an overlay, which goes on standing for it).
+    pub fn file_changed(&mut self, path: &Path) {
+        let path = paths::normalize(path);
+        if !self.overlays.contains_key(&path) {
+            self.changed.insert(path);
+        }
+    }
+
+    /// A file appeared on disk or went: the project's files are found again at the next check.
+    pub fn files_changed(&mut self) {
+        self.stale = true;
+    }
+
+    /// Brings the project up to date and returns the findings that belong to `paths` (absolute
+    /// files or folders): those in one of them, and those elsewhere that one of them takes part
+    /// in (a related location in it, such as the helper that loaded the model a view leaks).
+    pub fn check(&mut self, paths: &[PathBuf]) -> Result<LintReport, LintError> {
+        let engine = match &mut self.engine {
+            Some(engine) => engine,
+            None => {
+                let mut engine = flaskcheck_linter::Project::new(self.engine_config())?;
+                for (path, text) in &self.overlays {
+                    engine.set_overlay(path, Arc::clone(text));
+                }
+                self.stale = true;
+                self.engine.insert(engine)
+            }
+        };
+        if !self.stale {
+            for path in std::mem::take(&mut self.changed) {
+                // A file the project does not have yet (a new one): find the files again.
+                if !engine.update_file(&path) {
+                    self.stale = true;
+                    break;
+                }
+            }
+        }
+        let scope = ReportScope::Paths(paths.iter().map(|path| paths::normalize(path)).collect());
+        if self.stale {
+            engine.refresh()?;
+            self.stale = false;
+            self.changed.clear();
+            // Filled from disk: what the cache lacked is written for the next start (overlays
+            // never are).
+            return Ok(engine.check_and_save(&scope));
+        }
+        Ok(engine.check(&scope))
+    }
+
+    /// Problems met by the engine (a cache that could not be read or written), each once.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.engine
+            .as_mut()
+            .map(flaskcheck_linter::Project::take_warnings)
+            .unwrap_or_default()
+    }
+
+    fn engine_config(&self) -> ProjectConfig {
+        let settings = &self.settings;
+        let (root, paths, cache_dir) = match &self.scope {
+            // Named by its absolute path, every file is spelled absolute in the report.
+            Scope::Root(root) => (
+                Some(root.clone()),
+                vec![root.clone()],
+                Some(
+                    settings
+                        .cache_dir
+                        .clone()
+                        .unwrap_or_else(|| root.join(DEFAULT_CACHE_DIR)),
+                ),
+            ),
+            Scope::File(file) => (None, vec![file.clone()], None),
+        };
+        ProjectConfig {
+            root,
+            paths,
+            selection: settings.selection.clone(),
+            exclude: settings.exclude.clone(),
+            per_file_ignores: settings.per_file_ignores.clone(),
+            report_unused_suppressions: settings.report_unused_suppressions,
             threads: self.threads,
-            per_file_ignores: self.settings.per_file_ignores.clone(),
-            report_unused_suppressions: self.settings.report_unused_suppressions,
-            overlays: self.overlays.clone(),
-        };
-        let mut report = lint(&options)?;
-        let wanted: Vec<PathBuf> = paths.iter().map(|path| paths::normalize(path)).collect();
-        let files = &report.files;
-        let belongs = |file: FileId| {
-            let path = &files[file.index()].path;
-            wanted.iter().any(|asked| path.starts_with(asked))
-        };
-        report.diagnostics.retain(|diagnostic| {
-            belongs(diagnostic.file) || diagnostic.related.iter().any(|r| belongs(r.file))
-        });
-        Ok(report)
+            cache_dir,
+        }
     }
 }
 
-/// The project `paths` (absolute) belong to, as issue 11 defines it for the command line: the
-/// folder of the configuration file in use, else the nearest folder above the paths holding a
-/// `pyproject.toml`, `setup.cfg`, `setup.py` or `.git`, else the folder they have in common.
-/// (The engine's own root discovery replaces this when the servers move onto its project API.)
-pub fn project_root(paths: &[PathBuf]) -> PathBuf {
-    let folders: Vec<PathBuf> = paths
-        .iter()
-        .map(|path| {
-            let path = paths::normalize(path);
-            // A file, or one not written yet: its nearest folder on disk.
-            path.ancestors()
-                .find(|ancestor| ancestor.is_dir())
-                .map_or(path.clone(), Path::to_path_buf)
-        })
-        .collect();
-    let Some(first) = folders.first() else {
-        return PathBuf::from("/");
-    };
-    let common = folders
-        .iter()
-        .skip(1)
-        .fold(first.clone(), |common, folder| {
-            common
-                .ancestors()
-                .find(|ancestor| folder.starts_with(ancestor))
-                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
-        });
-    if let Ok(Some(config)) = ConfigFile::find(&common, &common) {
-        return config.dir().to_path_buf();
-    }
-    const MARKERS: [&str; 4] = ["pyproject.toml", "setup.cfg", "setup.py", ".git"];
-    common
-        .ancestors()
-        .find(|folder| MARKERS.iter().any(|marker| folder.join(marker).exists()))
-        .map_or(common.clone(), Path::to_path_buf)
-}
-
-/// The settings for `scope` with `overrides` on top, or, with the problems, the defaults (and the
-/// overrides, if they are valid by themselves).
-fn resolve_settings(scope: &Path, overrides: &Overrides) -> (Settings, Vec<String>) {
-    let cwd = if scope.is_dir() {
-        scope
+/// The settings for files at `start` (a folder or a file) with `overrides` on top, as the command
+/// line resolves them; on a problem, the defaults (with the overrides, if they are valid by
+/// themselves) and the problems.
+fn resolve_settings(start: &Path, overrides: &Overrides) -> (Settings, Vec<String>) {
+    let cwd = if start.is_dir() {
+        start
     } else {
-        scope.parent().unwrap_or(scope)
+        start.parent().unwrap_or(start)
     };
+    let mut overrides = overrides.clone();
+    if overrides.cache_dir.is_none() {
+        overrides.cache_dir = std::env::var_os(CACHE_DIR_ENV)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from);
+    }
     let mut problems = Vec::new();
-    let config = match ConfigFile::find(scope, cwd) {
+    let config = match ConfigFile::find(start, cwd) {
         Ok(config) => config,
         Err(err) => {
             problems.push(err.to_string());
             None
         }
     };
-    match Settings::resolve(config.as_ref(), overrides, cwd) {
+    match Settings::resolve(config.as_ref(), &overrides, cwd) {
         Ok(settings) => return (settings, problems),
         Err(err) => problems.push(err.to_string()),
     }
     // Without the file; if the overrides were the problem, it was reported above.
     if config.is_some() {
-        if let Ok(settings) = Settings::resolve(None, overrides, cwd) {
+        if let Ok(settings) = Settings::resolve(None, &overrides, cwd) {
             return (settings, problems);
         }
     }
@@ -226,6 +315,10 @@ mod tests {
         test_project::write(true)
     }
 
+    fn folder(root: &Path) -> (Project, Vec<String>) {
+        Project::new(Scope::Root(root.to_path_buf()), Overrides::default())
+    }
+
     fn codes(report: &LintReport) -> Vec<(String, &'static str)> {
         report
             .diagnostics
@@ -245,10 +338,14 @@ mod tests {
         let dir = app();
         let root = dir.path().to_path_buf();
         let views = root.join("app/views.py");
-        let (mut project, problems) = Project::folder(root.clone(), Overrides::default());
+        let (mut project, problems) = folder(&root);
         assert!(problems.is_empty(), "{problems:?}");
         let report = project.check(std::slice::from_ref(&views)).unwrap();
         assert_eq!(codes(&report), [("views.py".to_string(), "FC101")]);
+        assert!(
+            report.file(report.diagnostics[0].file).path.is_absolute(),
+            "files are named absolute"
+        );
 
         // The unsaved models.py no longer makes `User` a model: the view's finding goes.
         project.set_overlay(
@@ -261,6 +358,39 @@ mod tests {
         project.remove_overlay(&root.join("app/models.py"));
         let report = project.check(std::slice::from_ref(&views)).unwrap();
         assert_eq!(codes(&report), [("views.py".to_string(), "FC101")]);
+        assert_eq!(project.file_count(), 3);
+    }
+
+    #[test]
+    fn files_changed_on_disk_are_read_again() {
+        let dir = app();
+        let root = dir.path().to_path_buf();
+        let views = root.join("app/views.py");
+        let (mut project, _) = folder(&root);
+        assert_eq!(
+            codes(&project.check(std::slice::from_ref(&views)).unwrap()).len(),
+            1
+        );
+        fs::write(&views, VIEW.replace("jsonify(user)", "jsonify(user.id)")).unwrap();
+        // Until it is told, the project keeps what it read.
+        assert_eq!(
+            codes(&project.check(std::slice::from_ref(&views)).unwrap()).len(),
+            1
+        );
+        project.file_changed(&views);
+        assert_eq!(
+            codes(&project.check(std::slice::from_ref(&views)).unwrap()),
+            []
+        );
+        // A new file appears.
+        let admin = root.join("app/admin.py");
+        fs::write(&admin, VIEW.replace("def show", "def admin")).unwrap();
+        project.files_changed();
+        assert_eq!(
+            codes(&project.check(std::slice::from_ref(&admin)).unwrap()),
+            [("admin.py".to_string(), "FC101")]
+        );
+        assert_eq!(project.file_count(), 4);
     }
 
     #[test]
@@ -268,20 +398,24 @@ mod tests {
         let dir = app();
         let root = dir.path().to_path_buf();
         let draft = root.join("app/draft.py");
-        let (mut project, _) = Project::folder(root, Overrides::default());
+        let (mut project, _) = folder(&root);
+        project.check(&[]).unwrap();
         project.set_overlay(&draft, Arc::from(VIEW.replace("def show", "def draft")));
         let report = project.check(std::slice::from_ref(&draft)).unwrap();
         assert_eq!(codes(&report), [("draft.py".to_string(), "FC101")]);
+        assert!(!draft.exists());
     }
 
     #[test]
     fn findings_of_other_files_are_reported_where_the_file_takes_part() {
         let dir = app();
         let root = dir.path().to_path_buf();
-        let (project, _) = Project::folder(root.clone(), Overrides::default());
+        let (mut project, _) = folder(&root);
         // The leak is in views.py; models.py holds no related location of it.
         let report = project.check(&[root.join("app/models.py")]).unwrap();
         assert_eq!(codes(&report), []);
+        let report = project.check(&[root.join("app")]).unwrap();
+        assert_eq!(codes(&report), [("views.py".to_string(), "FC101")]);
     }
 
     #[test]
@@ -290,7 +424,7 @@ mod tests {
         let root = dir.path().to_path_buf();
         fs::write(root.join("flaskcheck.toml"), "ignore = [\"FC101\"]\n").unwrap();
         let views = root.join("app/views.py");
-        let (mut project, problems) = Project::folder(root.clone(), Overrides::default());
+        let (mut project, problems) = folder(&root);
         assert!(problems.is_empty());
         assert_eq!(
             project.config_file(),
@@ -313,7 +447,7 @@ mod tests {
             []
         );
 
-        let (project, problems) = Project::folder(root.clone(), Overrides::default());
+        let (mut project, problems) = folder(&root);
         assert_eq!(problems.len(), 1);
         assert_eq!(
             codes(&project.check(std::slice::from_ref(&views)).unwrap()),
@@ -325,7 +459,6 @@ mod tests {
             select: Some(vec![Rule::ModelInResponse.code().to_string()]),
             ..Overrides::default()
         };
-        let mut project = project;
         assert!(project.set_overrides(overrides).is_empty());
         assert!(project.reload_settings().is_empty());
         assert_eq!(
@@ -340,42 +473,70 @@ mod tests {
     }
 
     #[test]
-    fn the_project_root_is_found_from_the_paths() {
+    fn the_scope_is_found_as_the_command_line_finds_the_root() {
         let dir = app();
         let root = dir.path().to_path_buf();
         let views = root.join("app/views.py");
-        // No marker in the temporary folder or above it: the paths' common folder.
-        let common = project_root(&[views.clone(), root.join("app/models.py")]);
-        assert_eq!(common, root.join("app"));
-        fs::create_dir(root.join(".git")).unwrap();
-        assert_eq!(project_root(std::slice::from_ref(&views)), root);
-        assert_eq!(project_root(&[root.join("app/new/draft.py")]), root);
-        fs::write(root.join("app/flaskcheck.toml"), "").unwrap();
-        assert_eq!(project_root(&[views]), root.join("app"));
-    }
-
-    #[test]
-    fn a_single_file_that_is_not_on_disk_is_analysed_from_its_text() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("scratch.py");
-        let (mut project, problems) = Project::single_file(path.clone(), Overrides::default());
-        assert!(problems.is_empty());
-        project.set_overlay(
-            &path,
-            Arc::from("from flask import Flask\n\napp = Flask(__name__)\napp.run(debug=True)\n"),
+        // No marker in the temporary folder or above it: the workspace folder holding the
+        // file, else the paths' common folder.
+        assert_eq!(
+            Scope::of(
+                std::slice::from_ref(&views),
+                None,
+                std::slice::from_ref(&root)
+            ),
+            Scope::Root(root.clone())
         );
-        let report = project.check(std::slice::from_ref(&path)).unwrap();
-        assert_eq!(codes(&report), [("scratch.py".to_string(), "FC503")]);
+        assert_eq!(
+            Scope::of(&[views.clone(), root.join("app/models.py")], None, &[]),
+            Scope::Root(root.join("app"))
+        );
+        fs::create_dir(root.join(".git")).unwrap();
+        assert_eq!(
+            Scope::of(std::slice::from_ref(&views), None, &[]),
+            Scope::Root(root.clone())
+        );
+        assert_eq!(
+            Scope::of(&[root.join("app/new/draft.py")], None, &[]),
+            Scope::Root(root.clone())
+        );
+        // The configuration's folder wins over a marker, and over the workspace folder.
+        fs::write(root.join("app/flaskcheck.toml"), "").unwrap();
+        assert_eq!(
+            Scope::of(
+                std::slice::from_ref(&views),
+                None,
+                std::slice::from_ref(&root)
+            ),
+            Scope::Root(root.join("app"))
+        );
+        assert_eq!(
+            Scope::of(std::slice::from_ref(&views), Some(&root), &[]),
+            Scope::Root(root.clone())
+        );
     }
 
     #[test]
-    fn a_single_file_project_sees_only_its_file() {
+    fn a_file_alone_sees_only_itself_even_before_it_is_saved() {
         let dir = app();
         let views = dir.path().join("app/views.py");
-        let (project, _) = Project::single_file(views.clone(), Overrides::default());
-        assert!(project.contains(&views));
-        assert!(!project.contains(&dir.path().join("app/models.py")));
+        let scope = Scope::File(views.clone());
+        assert!(scope.contains(&views));
+        assert!(!scope.contains(&dir.path().join("app/models.py")));
+        let (mut project, _) = Project::new(scope, Overrides::default());
         // Without models.py, `User` is not known to be a model.
-        assert_eq!(codes(&project.check(&[views]).unwrap()), []);
+        assert_eq!(
+            codes(&project.check(std::slice::from_ref(&views)).unwrap()),
+            []
+        );
+
+        let scratch = dir.path().join("scratch.py");
+        let (mut project, _) = Project::new(Scope::File(scratch.clone()), Overrides::default());
+        project.set_overlay(
+            &scratch,
+            Arc::from("from flask import Flask\n\napp = Flask(__name__)\napp.run(debug=True)\n"),
+        );
+        let report = project.check(std::slice::from_ref(&scratch)).unwrap();
+        assert_eq!(codes(&report), [("scratch.py".to_string(), "FC503")]);
     }
 }

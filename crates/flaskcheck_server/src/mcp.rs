@@ -22,7 +22,7 @@ use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{project_root, Project};
+use crate::analysis::{Project, Scope};
 
 const INSTRUCTIONS: &str = "flaskcheck finds the ways Flask APIs leak data and accept data they \
 should not (models serialized whole into responses, mass assignment, IDOR, injections, insecure \
@@ -194,7 +194,7 @@ fn structured(value: &impl Serialize, text: String) -> CallToolResult {
 /// What `lint` was asked to do, checked.
 #[derive(Debug)]
 struct LintRequest {
-    root: PathBuf,
+    scope: Scope,
     /// The files and folders to report on.
     targets: Vec<PathBuf>,
     /// The code string and where it goes.
@@ -206,7 +206,7 @@ fn lint_tool(args: LintArgs) -> Result<CallToolResult, String> {
     let cwd =
         std::env::current_dir().map_err(|err| format!("cannot read the working folder: {err}"))?;
     let request = check_arguments(args, &cwd)?;
-    let (mut project, problems) = Project::folder(request.root.clone(), request.overrides);
+    let (mut project, problems) = Project::new(request.scope.clone(), request.overrides);
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
@@ -216,7 +216,13 @@ fn lint_tool(args: LintArgs) -> Result<CallToolResult, String> {
     let report = project
         .check(&request.targets)
         .map_err(|err| err.to_string())?;
-    Ok(lint_result(&report, &request.root))
+    let root = match &request.scope {
+        Scope::Root(root) => root.clone(),
+        Scope::File(file) => file
+            .parent()
+            .map_or_else(|| file.clone(), Path::to_path_buf),
+    };
+    Ok(lint_result(&report, &root))
 }
 
 fn lint_result(report: &LintReport, root: &Path) -> CallToolResult {
@@ -299,13 +305,19 @@ fn check_arguments(args: LintArgs, cwd: &Path) -> Result<LintRequest, String> {
             return Err("nothing to check: give `paths` (files or folders), or `code` with `filename`".into())
         }
     };
-    let root = given_project.unwrap_or_else(|| project_root(&targets));
-    if let Some(outside) = targets.iter().find(|target| !target.starts_with(&root)) {
-        return Err(format!(
-            "`{}` is outside the project `{}`",
-            outside.display(),
-            root.display()
-        ));
+    let scope = Scope::of(&targets, given_project.as_deref(), &[]);
+    if let Some(outside) = targets.iter().find(|target| !scope.contains(target)) {
+        return Err(match &scope {
+            Scope::Root(root) => format!(
+                "`{}` is outside the project `{}`",
+                outside.display(),
+                root.display()
+            ),
+            Scope::File(_) => format!(
+                "`{}` shares no project folder with the other paths; give `project`",
+                outside.display()
+            ),
+        });
     }
     let overrides = Overrides {
         select: args.select,
@@ -313,7 +325,7 @@ fn check_arguments(args: LintArgs, cwd: &Path) -> Result<LintRequest, String> {
         ..Overrides::default()
     };
     Ok(LintRequest {
-        root,
+        scope,
         targets,
         code,
         overrides,

@@ -384,7 +384,7 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::Arc;
 
-    use flaskcheck_linter::{Diagnostic, FileId, RelatedLocation, Timings};
+    use flaskcheck_linter::{Diagnostic, FileId, RelatedLocation};
 
     use super::*;
     use crate::render::TextOptions;
@@ -419,9 +419,7 @@ mod tests {
         let report = LintReport {
             files: vec![views, models],
             diagnostics: vec![diagnostic],
-            timings: Timings::default(),
-            index: Default::default(),
-            warnings: Vec::new(),
+            ..LintReport::default()
         };
         let options = RenderOptions {
             text: TextOptions { color: false },

@@ -125,11 +125,14 @@ pub struct Checker<'a> {
 }
 
 /// What the file pass produced.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub facts: FileFacts,
     /// Set when the module nests past [`MAX_NESTING`]: the AST must then be dropped with
-    /// [`flaskcheck_python::ParsedModule::drop_deep`].
+    /// [`flaskcheck_python::ParsedModule::drop_deep`]. It concerns the AST only, which the cache
+    /// does not hold.
+    #[serde(skip)]
     pub too_deep: bool,
 }
 
@@ -260,6 +263,7 @@ impl<'a> Checker<'a> {
 
 /// The qualified module name of a file: `pkg/sub/mod.py` is `pkg.sub.mod` when `pkg` and `sub`
 /// hold an `__init__.py`; a file outside any package is named by its stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleName {
     pub name: Symbol,
     pub is_package: bool,

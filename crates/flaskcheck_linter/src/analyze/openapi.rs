@@ -13,7 +13,7 @@ use serde_json::Value;
 const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The operations of one `add_api(...)` call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiSpec {
     /// The `add_api(...)` call.
     pub range: TextRange,
@@ -21,7 +21,7 @@ pub struct ApiSpec {
 }
 
 /// An operation: the function its `operationId` names, and the parameters the client sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Operation {
     /// The function, dotted (`api.users.get_user`), with `x-openapi-router-controller` applied.
     pub function: Box<str>,

@@ -1136,6 +1136,7 @@ impl<'a> Checker<'a> {
             self.specification_dir.as_deref(),
             name.value.to_str(),
         );
+        self.facts.read_other_files = true;
         match super::openapi::read_spec(&path) {
             Ok(operations) => self.facts.api_specs.push(super::openapi::ApiSpec {
                 range: call.range(),

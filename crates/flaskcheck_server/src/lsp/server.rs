@@ -386,7 +386,7 @@ impl Server {
                     };
                     match path.file_name().and_then(|name| name.to_str()) {
                         Some("pyproject.toml" | "flaskcheck.toml") => config_changed = true,
-                        Some(name) if name.ends_with(".py") => python.push(path),
+                        Some(name) if name.ends_with(".py") => python.push((path, change.typ)),
                         _ => {}
                     }
                 }

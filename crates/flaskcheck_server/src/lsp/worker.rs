@@ -1,6 +1,7 @@
-//! The analysis thread: it holds the projects (one per workspace folder, and one per open file
-//! outside them), applies the editor's changes to them, waits for typing to pause, analyses, and
-//! hands the main loop the diagnostics of every open document whose findings changed.
+//! The analysis thread: it holds a project for each root the open documents belong to (found as
+//! the command line finds it, with the workspace folders as the fallback), applies the editor's
+//! changes to them, waits for typing to pause, analyses, and hands the main loop the diagnostics
+//! of every open document whose findings changed.
 //!
 //! Requests (hover, code actions) never wait for it: the main loop answers them from the
 //! diagnostics it last published.
@@ -13,11 +14,11 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use flaskcheck_linter::Overrides;
 use flaskcheck_python::PositionEncoding;
-use lsp_types::{MessageType, Url};
+use lsp_types::{FileChangeType, MessageType, Url};
 
 use super::caught;
 use super::convert::{Published, Texts};
-use crate::analysis::Project;
+use crate::analysis::{Project, Scope};
 
 /// How long typing must pause before a change is analysed.
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -46,7 +47,7 @@ pub(crate) enum Job {
     /// A configuration file changed on disk.
     ConfigChanged,
     /// Python files changed on disk (not through an open document).
-    FilesChanged(Vec<PathBuf>),
+    FilesChanged(Vec<(PathBuf, FileChangeType)>),
     Folders {
         added: Vec<PathBuf>,
         removed: Vec<PathBuf>,
@@ -69,17 +70,11 @@ pub(crate) enum Report {
 #[derive(Debug)]
 struct OpenDocument {
     path: PathBuf,
+    scope: Scope,
     version: i32,
-    text: Arc<str>,
     /// Changed since its diagnostics were last published: published even if they are the same,
     /// so the client knows they belong to the new version.
     fresh: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum ProjectKey {
-    Folder(PathBuf),
-    File(PathBuf),
 }
 
 pub(crate) struct Worker {
@@ -87,12 +82,13 @@ pub(crate) struct Worker {
     overrides: Overrides,
     threads: usize,
     debounce: Duration,
-    folders: BTreeMap<PathBuf, Project>,
-    /// Projects of one file, for open documents outside every folder.
-    files: BTreeMap<PathBuf, Project>,
+    /// The client's workspace folders: the root of a file no project marker claims.
+    folders: Vec<PathBuf>,
+    /// A project for each scope that has open documents.
+    projects: BTreeMap<Scope, Project>,
     open: BTreeMap<Url, OpenDocument>,
     published: HashMap<Url, Vec<Published>>,
-    dirty: BTreeSet<ProjectKey>,
+    dirty: BTreeSet<Scope>,
     reports: Sender<Report>,
 }
 
@@ -104,22 +100,18 @@ impl Worker {
         threads: usize,
         reports: Sender<Report>,
     ) -> Self {
-        let mut worker = Worker {
+        Worker {
             encoding,
             overrides,
             threads,
             debounce: DEBOUNCE,
-            folders: BTreeMap::new(),
-            files: BTreeMap::new(),
+            folders,
+            projects: BTreeMap::new(),
             open: BTreeMap::new(),
             published: HashMap::new(),
             dirty: BTreeSet::new(),
             reports,
-        };
-        for folder in folders {
-            worker.add_folder(folder);
         }
-        worker
     }
 
     /// Serves jobs until the main loop hangs up.
@@ -180,69 +172,51 @@ impl Worker {
             Job::Save { uri } => {
                 if let Some(document) = self.open.get_mut(&uri) {
                     document.fresh = true;
-                    let path = document.path.clone();
-                    let key = self.project_key_for(&path);
-                    self.dirty.insert(key);
+                    self.dirty.insert(document.scope.clone());
                 }
                 true
             }
             Job::Close { uri } => {
                 self.published.remove(&uri);
                 if let Some(document) = self.open.remove(&uri) {
-                    let key = self.project_key_for(&document.path);
-                    match &key {
-                        ProjectKey::File(path) => {
-                            self.files.remove(path);
+                    let scope = document.scope;
+                    if self.open.values().any(|other| other.scope == scope) {
+                        if let Some(project) = self.projects.get_mut(&scope) {
+                            project.remove_overlay(&document.path);
                         }
-                        ProjectKey::Folder(_) => {
-                            if let Some(project) = self.project_mut(&key) {
-                                project.remove_overlay(&document.path);
-                            }
-                            // What the buffer said may have mattered to the other open files.
-                            self.dirty.insert(key);
-                        }
+                        // What the buffer said may have mattered to the other open files.
+                        self.dirty.insert(scope);
+                    } else {
+                        self.projects.remove(&scope);
                     }
                 }
                 true
             }
             Job::ConfigChanged => {
-                let mut problems = Vec::new();
-                for project in self.folders.values_mut().chain(self.files.values_mut()) {
-                    problems.extend(project.reload_settings());
-                }
-                self.show_problems(problems, "the settings in use stay until it is fixed");
-                self.dirty_everything();
+                // A new or changed configuration may move roots as well as change settings.
+                self.rebuild("the settings in use stay until it is fixed");
                 true
             }
-            Job::FilesChanged(paths) => {
-                for path in paths {
-                    if let Some(root) = self.folder_of(&path) {
-                        self.dirty.insert(ProjectKey::Folder(root));
+            Job::FilesChanged(changes) => {
+                for (path, change) in changes {
+                    for (scope, project) in &mut self.projects {
+                        if !scope.contains(&path) {
+                            continue;
+                        }
+                        if change == FileChangeType::CHANGED {
+                            project.file_changed(&path);
+                        } else {
+                            project.files_changed();
+                        }
+                        self.dirty.insert(scope.clone());
                     }
                 }
                 false
             }
             Job::Folders { added, removed } => {
-                for root in removed {
-                    self.folders.remove(&root);
-                }
-                for root in added {
-                    self.add_folder(root);
-                }
-                // Open documents may have moved between projects.
-                let open: Vec<(PathBuf, Arc<str>)> = self
-                    .open
-                    .values()
-                    .map(|document| (document.path.clone(), Arc::clone(&document.text)))
-                    .collect();
-                self.files.clear();
-                for (path, text) in open {
-                    let key = self.project_key_for(&path);
-                    if let Some(project) = self.project_mut(&key) {
-                        project.set_overlay(&path, text);
-                    }
-                }
-                self.dirty_everything();
+                self.folders.retain(|folder| !removed.contains(folder));
+                self.folders.extend(added);
+                self.rebuild("using the default settings until it is fixed");
                 true
             }
         }
@@ -250,27 +224,56 @@ impl Worker {
 
     /// The client's text of an open document, which stands for the file from now on.
     fn set_text(&mut self, uri: Url, path: PathBuf, version: i32, text: Arc<str>) {
-        let key = self.project_key_for(&path);
-        if let Some(project) = self.project_mut(&key) {
-            project.set_overlay(&path, Arc::clone(&text));
-        }
-        self.dirty.insert(key);
+        let scope = match self.open.get(&uri) {
+            Some(document) => document.scope.clone(),
+            None => Scope::of(std::slice::from_ref(&path), None, &self.folders),
+        };
+        self.project_for(&scope).set_overlay(&path, text);
+        self.dirty.insert(scope.clone());
         self.open.insert(
             uri,
             OpenDocument {
                 path,
+                scope,
                 version,
-                text,
                 fresh: true,
             },
         );
     }
 
-    fn add_folder(&mut self, root: PathBuf) {
-        let (project, problems) = Project::folder(root.clone(), self.overrides.clone());
-        self.show_problems(problems, "using the default settings until it is fixed");
-        self.folders
-            .insert(root, project.with_threads(self.threads));
+    /// Finds every open document's project again (with its settings), as at the start.
+    fn rebuild(&mut self, consequence: &str) {
+        let old = std::mem::take(&mut self.projects);
+        let uris: Vec<Url> = self.open.keys().cloned().collect();
+        for uri in uris {
+            let path = self.open[&uri].path.clone();
+            let scope = Scope::of(std::slice::from_ref(&path), None, &self.folders);
+            let text = old
+                .get(&self.open[&uri].scope)
+                .and_then(|project| project.overlay(&path).cloned());
+            let project = self.project_for_with(&scope, consequence);
+            if let Some(text) = text {
+                project.set_overlay(&path, text);
+            }
+            let document = self.open.get_mut(&uri).expect("listed above");
+            document.scope = scope.clone();
+            document.fresh = true;
+            self.dirty.insert(scope);
+        }
+    }
+
+    fn project_for(&mut self, scope: &Scope) -> &mut Project {
+        self.project_for_with(scope, "using the default settings until it is fixed")
+    }
+
+    fn project_for_with(&mut self, scope: &Scope, consequence: &str) -> &mut Project {
+        if !self.projects.contains_key(scope) {
+            let (project, problems) = Project::new(scope.clone(), self.overrides.clone());
+            self.show_problems(problems, consequence);
+            self.projects
+                .insert(scope.clone(), project.with_threads(self.threads));
+        }
+        self.projects.get_mut(scope).expect("inserted above")
     }
 
     fn show_problems(&self, problems: Vec<String>, consequence: &str) {
@@ -282,79 +285,29 @@ impl Worker {
         }
     }
 
-    fn dirty_everything(&mut self) {
-        let paths: Vec<PathBuf> = self.open.values().map(|d| d.path.clone()).collect();
-        for path in paths {
-            let key = self.project_key_for(&path);
-            self.dirty.insert(key);
-        }
-        for document in self.open.values_mut() {
-            document.fresh = true;
-        }
-    }
-
-    /// The innermost folder holding `path`.
-    fn folder_of(&self, path: &Path) -> Option<PathBuf> {
-        self.folders
-            .iter()
-            .filter(|(_, project)| project.contains(path))
-            .max_by_key(|(root, _)| root.components().count())
-            .map(|(root, _)| root.clone())
-    }
-
-    /// The project `path` belongs to, made for it if it is outside every folder.
-    fn project_key_for(&mut self, path: &Path) -> ProjectKey {
-        if let Some(root) = self.folder_of(path) {
-            return ProjectKey::Folder(root);
-        }
-        if !self.files.contains_key(path) {
-            let (project, problems) =
-                Project::single_file(path.to_path_buf(), self.overrides.clone());
-            self.show_problems(problems, "using the default settings until it is fixed");
-            self.files
-                .insert(path.to_path_buf(), project.with_threads(self.threads));
-        }
-        ProjectKey::File(path.to_path_buf())
-    }
-
-    fn project_mut(&mut self, key: &ProjectKey) -> Option<&mut Project> {
-        match key {
-            ProjectKey::Folder(root) => self.folders.get_mut(root),
-            ProjectKey::File(path) => self.files.get_mut(path),
-        }
-    }
-
-    fn project(&self, key: &ProjectKey) -> Option<&Project> {
-        match key {
-            ProjectKey::Folder(root) => self.folders.get(root),
-            ProjectKey::File(path) => self.files.get(path),
-        }
-    }
-
     fn analyse_dirty(&mut self) {
-        for key in std::mem::take(&mut self.dirty) {
+        for scope in std::mem::take(&mut self.dirty) {
             let started = Instant::now();
-            let outcome = caught(|| self.analyse(&key));
-            match outcome {
+            match caught(|| self.analyse(&scope)) {
                 Ok(Ok(documents)) => {
                     self.log(
                         MessageType::LOG,
                         format!(
                             "analysed {} in {:.1} ms ({documents} open documents)",
-                            describe(&key),
+                            describe(&scope),
                             started.elapsed().as_secs_f64() * 1000.0
                         ),
                     );
                 }
                 Ok(Err(message)) => self.log(
                     MessageType::ERROR,
-                    format!("analysing {} failed: {message}", describe(&key)),
+                    format!("analysing {} failed: {message}", describe(&scope)),
                 ),
                 Err(panic) => self.log(
                     MessageType::ERROR,
                     format!(
                         "analysing {} failed: panic: {panic} (this is a bug in flaskcheck; the server goes on)",
-                        describe(&key),
+                        describe(&scope),
                     ),
                 ),
             }
@@ -363,22 +316,24 @@ impl Worker {
 
     /// Analyses one project and reports the diagnostics of its open documents that changed;
     /// returns how many open documents it has.
-    fn analyse(&mut self, key: &ProjectKey) -> Result<usize, String> {
-        let Some(project) = self.project(key) else {
-            return Ok(0);
-        };
+    fn analyse(&mut self, scope: &Scope) -> Result<usize, String> {
         let documents: Vec<(Url, PathBuf)> = self
             .open
             .iter()
-            .filter(|(_, document)| project.contains(&document.path))
+            .filter(|(_, document)| document.scope == *scope)
             .map(|(uri, document)| (uri.clone(), document.path.clone()))
             .collect();
+        let Some(project) = self.projects.get_mut(scope) else {
+            return Ok(0);
+        };
         if documents.is_empty() {
             return Ok(0);
         }
         let paths: Vec<PathBuf> = documents.iter().map(|(_, path)| path.clone()).collect();
         let report = project.check(&paths).map_err(|err| err.to_string())?;
+        let warnings = project.take_warnings();
 
+        let project = &*project;
         let open = |path: &Path| project.overlay(path).cloned();
         let mut texts = Texts::new(&report, &open, self.encoding);
         let mut by_path: HashMap<&Path, Vec<Published>> = HashMap::new();
@@ -407,6 +362,9 @@ impl Worker {
                 diagnostics,
             });
         }
+        for warning in warnings {
+            self.log(MessageType::WARNING, warning);
+        }
         Ok(count)
     }
 
@@ -415,9 +373,9 @@ impl Worker {
     }
 }
 
-fn describe(key: &ProjectKey) -> String {
-    match key {
-        ProjectKey::Folder(root) => format!("the project at {}", root.display()),
-        ProjectKey::File(path) => path.display().to_string(),
+fn describe(scope: &Scope) -> String {
+    match scope {
+        Scope::Root(root) => format!("the project at {}", root.display()),
+        Scope::File(path) => path.display().to_string(),
     }
 }
