@@ -58,8 +58,9 @@ pub struct LintArgs {
     pub filename: Option<String>,
     /// The project's root folder. Every Python file in it is analysed, so that models, helpers
     /// and views in other modules are understood; only the findings of the files asked about
-    /// are returned. Default: the folder of the flaskcheck configuration, else the nearest folder
-    /// above the files holding pyproject.toml, setup.cfg, setup.py or .git.
+    /// are returned. Default: found as the command line finds it (the folder of the flaskcheck
+    /// configuration, else the nearest folder above the files holding pyproject.toml, setup.cfg,
+    /// setup.py or .git, else the files' common folder).
     pub project: Option<String>,
     /// Rule codes or prefixes to enable (such as `FC1`), replacing the configuration's `select`.
     pub select: Option<Vec<String>>,
