@@ -31,6 +31,11 @@ pub enum Command {
     },
     /// Remove the cache of the project that PATH is in (default: the current folder).
     Clean(CleanArgs),
+    /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
+    Server,
+    /// Run the Model Context Protocol server on stdin and stdout (for AI assistants; see
+    /// docs/assistants.md).
+    Mcp,
     /// Tools for flaskcheck's own development.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),

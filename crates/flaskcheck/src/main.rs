@@ -73,6 +73,14 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Lint(args) => run_lint(*args),
         Command::Rules(args) => run_rules(&args),
         Command::Rule { code } => run_rule(&code),
+        Command::Server => {
+            let code = flaskcheck_server::lsp::run(0).context("the language server's streams")?;
+            Ok(u8::try_from(code).unwrap_or(EXIT_ERROR))
+        }
+        Command::Mcp => {
+            flaskcheck_server::mcp::run().context("the MCP server")?;
+            Ok(EXIT_CLEAN)
+        }
         Command::Clean(args) => run_clean(&args),
         Command::Debug(DebugCommand::Parse { paths, threads }) => {
             let exclude = ExcludeSet::new(DEFAULT_EXCLUDES)?;
@@ -391,19 +399,9 @@ fn run_rules(args: &RulesArgs) -> Result<u8> {
             }
         }
         RulesFormat::Json => {
-            let rules: Vec<serde_json::Value> = Rule::ALL
+            let rules: Vec<_> = Rule::ALL
                 .iter()
-                .map(|rule| {
-                    let doc = rule.doc();
-                    serde_json::json!({
-                        "code": rule.code(),
-                        "name": doc.name,
-                        "severity": doc.severity.as_str(),
-                        "confidence": doc.confidence.as_str(),
-                        "cwe": doc.cwe,
-                        "summary": doc.summary,
-                    })
-                })
+                .map(|rule| rule.doc().summary_record())
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
@@ -416,26 +414,8 @@ fn run_rule(code: &str) -> Result<u8> {
     let Some(rule) = Rule::from_code(code) else {
         bail!("unknown rule `{code}` (run `flaskcheck rules` for the list)");
     };
-    let doc = rule.doc();
-    let cwe = if doc.cwe.is_empty() {
-        "none".to_string()
-    } else {
-        doc.cwe
-            .iter()
-            .map(|id| format!("CWE-{id}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {} {}\n", rule.code(), doc.name)?;
-    writeln!(out, "{}\n", doc.summary)?;
-    writeln!(
-        out,
-        "Severity: {} · Confidence: {} · {}\n",
-        doc.severity,
-        doc.confidence.as_str(),
-        cwe
-    )?;
-    write!(out, "{}", doc.body)?;
+    io::stdout()
+        .lock()
+        .write_all(rule.doc().markdown().as_bytes())?;
     Ok(EXIT_CLEAN)
 }

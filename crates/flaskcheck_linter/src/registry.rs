@@ -86,6 +86,15 @@ impl Rule {
         &self.doc().name
     }
 
+    /// The rule's document on the web: SARIF's `helpUri`, the editor's link on a diagnostic.
+    pub fn doc_url(self) -> String {
+        format!(
+            "{}/blob/main/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code()
+        )
+    }
+
     /// The default severity from the rule's document.
     pub fn severity(self) -> Severity {
         self.doc().severity

@@ -135,3 +135,39 @@ fn a_refresh_finds_new_files_and_keeps_unchanged_ones() {
     );
     assert_eq!(codes(&project, &ReportScope::All).len(), 2);
 }
+
+#[test]
+fn an_overlay_of_a_file_not_on_disk_joins_the_project_at_a_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut project = project(root);
+    project.refresh().unwrap();
+    // A new module the editor has not saved yet (or an assistant proposes).
+    let draft = root.join("shop/draft.py");
+    project.set_overlay(&draft, VIEW.replace("def show", "def draft").as_str());
+    assert!(
+        !project.update_file(&draft),
+        "not a file of the project yet"
+    );
+    project.refresh().unwrap();
+    assert_eq!(project.file_count(), 5);
+    assert!(!draft.exists());
+    assert_eq!(
+        codes(&project, &ReportScope::Paths(vec![draft.clone()])),
+        vec![("draft.py".to_string(), 10, "FC101")]
+    );
+    // Named without a root, it is analyzed alone.
+    let mut alone = Project::new(ProjectConfig {
+        root: None,
+        paths: vec![draft.clone()],
+        ..project.config().clone()
+    })
+    .unwrap();
+    alone.set_overlay(&draft, "print('draft')\n");
+    alone.refresh().unwrap();
+    assert_eq!(alone.file_count(), 1);
+    // Removed, it is gone at the next refresh.
+    project.remove_overlay(&draft);
+    project.refresh().unwrap();
+    assert_eq!(project.file_count(), 4);
+}

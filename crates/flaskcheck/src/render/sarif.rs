@@ -277,7 +277,7 @@ fn descriptor(rule: Rule) -> ReportingDescriptor {
             text: doc.body.trim().to_string(),
             markdown: doc.body.trim().to_string(),
         },
-        help_uri: format!("{REPOSITORY}/blob/main/rules/{}.md", rule.code()),
+        help_uri: rule.doc_url(),
         default_configuration: Configuration {
             level: level(doc.severity),
         },

@@ -312,10 +312,18 @@ impl Project {
     fn discover(&self) -> Result<Found, LintError> {
         let threads = self.pool.current_num_threads();
         let exclude = &self.config.exclude;
+        let unsaved = self.unsaved_overlays();
+        let on_disk: Vec<PathBuf> = self
+            .config
+            .paths
+            .iter()
+            .filter(|path| !unsaved.contains(&root::absolute(path, &self.cwd)))
+            .cloned()
+            .collect();
         let Some(project_root) = &self.config.root else {
             // Only the named paths, spelled as walked: today's output, path for path.
-            let found = discover(&self.config.paths, exclude, threads)?;
-            let files = found
+            let found = discover(&on_disk, exclude, threads)?;
+            let mut files: Vec<(PathBuf, PathBuf)> = found
                 .files
                 .into_iter()
                 .map(|path| {
@@ -323,6 +331,14 @@ impl Project {
                     (path, absolute)
                 })
                 .collect();
+            for path in &self.config.paths {
+                let absolute = root::absolute(path, &self.cwd);
+                if unsaved.contains(&absolute) {
+                    files.push((path.clone(), absolute));
+                }
+            }
+            files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+            files.dedup_by(|a, b| a.0 == b.0);
             return Ok((files, found.unreadable));
         };
         if !project_root.is_dir() {
@@ -336,12 +352,9 @@ impl Project {
             &exclude.clone().with_force(false),
             threads,
         )?;
-        let named: Vec<PathBuf> = self
-            .config
-            .paths
-            .iter()
+        let named: Vec<PathBuf> = on_disk
+            .into_iter()
             .filter(|path| root::absolute(path, &self.cwd) != *project_root)
-            .cloned()
             .collect();
         if !named.is_empty() {
             let more = discover(&named, exclude, threads)?;
@@ -356,6 +369,12 @@ impl Project {
                 let absolute = root::absolute(&path, &self.cwd);
                 (spelling.of(&absolute), absolute)
             })
+            .chain(
+                unsaved
+                    .into_iter()
+                    .filter(|absolute| absolute.starts_with(project_root))
+                    .map(|absolute| (spelling.of(&absolute), absolute)),
+            )
             .collect();
         files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         files.dedup_by(|a, b| a.0 == b.0);
@@ -367,6 +386,19 @@ impl Project {
         unreadable.sort();
         unreadable.dedup();
         Ok((files, unreadable))
+    }
+
+    /// The overlays of files that are not on disk (a buffer not saved yet, code an assistant
+    /// proposes): part of the project when they are named, or lie under the root.
+    fn unsaved_overlays(&self) -> Vec<PathBuf> {
+        let mut unsaved: Vec<PathBuf> = self
+            .overlays
+            .keys()
+            .filter(|path| !path.exists())
+            .cloned()
+            .collect();
+        unsaved.sort();
+        unsaved
     }
 
     /// Builds the index, runs the project pass on every file, and returns the findings that
