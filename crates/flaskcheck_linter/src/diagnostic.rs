@@ -50,7 +50,7 @@ impl FromStr for Severity {
 
 /// A stretch of one file: byte offsets into its decoded text and the 1-based positions they map
 /// to. Files that could not be decoded have positions but an empty range.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub range: TextRange,
     pub start: Position,
@@ -58,14 +58,14 @@ pub struct Span {
 }
 
 /// Another place that explains a finding, such as the query that loaded a leaked model.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelatedLocation {
     pub file: FileId,
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub rule: Rule,
     pub severity: Severity,

@@ -8,15 +8,29 @@ mod decode;
 mod parse;
 
 pub use decode::{decode_source, DecodeError};
-pub use parse::{comment_ranges, parse_module, ParsedModule, SyntaxError, MAX_BRACKET_DEPTH};
+pub use parse::{
+    comment_ranges, parse_module, CommentLayout, ParsedModule, SyntaxError, MAX_BRACKET_DEPTH,
+};
 
 pub use ruff_python_ast as ast;
 pub use ruff_python_ast::token::{Token, TokenKind, Tokens};
-pub use ruff_source_file::{LineIndex, OneIndexed};
+pub use ruff_source_file::{LineIndex, OneIndexed, PositionEncoding, SourceLocation};
 pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 /// A 1-based line and a 1-based column counted in characters (Unicode scalar values).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,

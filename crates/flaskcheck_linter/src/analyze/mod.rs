@@ -15,6 +15,7 @@ mod env;
 mod expr;
 pub mod facts;
 mod node_kinds;
+pub mod openapi;
 pub mod term;
 mod walk;
 
@@ -121,14 +122,19 @@ pub struct Checker<'a> {
     docstring: Option<TextRange>,
     /// What several rules' checks compute once for the file.
     pub(crate) shared: crate::rules::Shared,
+    /// Connexion's `specification_dir`, when the file creates its app with one.
+    specification_dir: Option<Box<str>>,
 }
 
 /// What the file pass produced.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub facts: FileFacts,
     /// Set when the module nests past [`MAX_NESTING`]: the AST must then be dropped with
-    /// [`flaskcheck_python::ParsedModule::drop_deep`].
+    /// [`flaskcheck_python::ParsedModule::drop_deep`]. It concerns the AST only, which the cache
+    /// does not hold.
+    #[serde(skip)]
     pub too_deep: bool,
 }
 
@@ -269,6 +275,7 @@ impl<'a> Checker<'a> {
 
 /// The qualified module name of a file: `pkg/sub/mod.py` is `pkg.sub.mod` when `pkg` and `sub`
 /// hold an `__init__.py`; a file outside any package is named by its stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleName {
     pub name: Symbol,
     pub is_package: bool,
@@ -334,6 +341,7 @@ fn analyze_with(
         loops: Vec::new(),
         docstring: None,
         shared: crate::rules::Shared::default(),
+        specification_dir: None,
     };
     checker.walk_body(&module.body);
     let too_deep = checker.too_deep;

@@ -4,7 +4,7 @@
 //! functions are views, and, through the [`Evaluator`], what any recorded term holds.
 
 mod classify;
-mod client;
+mod entry;
 mod eval;
 mod external;
 pub mod mongo;
@@ -18,12 +18,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
-pub use client::ParamSource;
+pub(crate) use entry::schema_class;
+pub use entry::{
+    is_numeric_converter, route_converter, route_variables, ClientParam, ClientSource,
+};
 pub use eval::{Evaluator, SUMMARY_DEPTH};
-pub use external::{is_serializer_method, QUERY_ONE};
+pub use external::{is_serializer_method, symbol_in, QUERY_ONE};
 pub use propagate::{carries, keeps_text};
 pub use serializers::Serialization;
-pub use value::{Fact, Kind, Origin, SafeFor, Value};
+pub use value::{DeclaredFields, Fact, Kind, Origin, SafeFor, Value};
 
 use crate::analyze::facts::{
     ClassFacts, Column, FunctionFacts, LocalId, Relationship, RelationshipTarget,
@@ -79,6 +82,8 @@ pub struct ProjectIndex<'a> {
     ancestors: Vec<Vec<ClassId>>,
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
+    /// The parameters of entry points that the client chooses (see `entry.rs`).
+    client_params: entry::ClientParams,
     user_loaders: Vec<FuncId>,
     wrappers: FxHashMap<FuncId, ResponseWrapper>,
     /// What each error handler handles: the `@errorhandler(...)` argument or the first argument
@@ -115,6 +120,7 @@ impl<'a> ProjectIndex<'a> {
             ancestors: Vec::new(),
             relationships: Vec::new(),
             views: Vec::new(),
+            client_params: Default::default(),
             user_loaders: Vec::new(),
             wrappers: FxHashMap::default(),
             error_handler_types: FxHashMap::default(),
@@ -134,7 +140,8 @@ impl<'a> ProjectIndex<'a> {
             }
         }
         index.relationships = index.resolve_relationships();
-        let (views, error_handler_types) = index.find_views();
+        let (mut views, error_handler_types) = index.find_views();
+        index.client_params = index.find_entry_points(&mut views);
         index.views = views;
         index.error_handler_types = error_handler_types;
         index.wrappers = index.find_wrappers();

@@ -88,10 +88,13 @@ pub(super) fn apply(effect: Effect, args: &[Value]) -> Value {
     for fact in args.iter().flat_map(Value::iter) {
         match (&fact.kind, effect) {
             (_, Effect::Clears) => {}
-            (Kind::RequestData(source), Effect::Carries) => {
+            (Kind::RequestData(source) | Kind::DeclaredRequest { source, .. }, Effect::Carries) => {
                 out.push(fact.becomes(Kind::FromRequest(source.clone(), SafeFor::NONE)));
             }
-            (Kind::RequestData(source), Effect::Sanitizes(safe)) => {
+            (
+                Kind::RequestData(source) | Kind::DeclaredRequest { source, .. },
+                Effect::Sanitizes(safe),
+            ) => {
                 out.push(fact.becomes(Kind::FromRequest(source.clone(), safe)));
             }
             (Kind::FromRequest(..), Effect::Carries) | (Kind::Param(_), Effect::Carries) => {
@@ -241,7 +244,10 @@ pub(super) fn located(value: Value, origin: Origin) -> Value {
 }
 
 fn is_client(fact: &Fact) -> bool {
-    matches!(fact.kind, Kind::RequestData(_) | Kind::FromRequest(..))
+    matches!(
+        fact.kind,
+        Kind::RequestData(_) | Kind::FromRequest(..) | Kind::DeclaredRequest { .. }
+    )
 }
 
 #[cfg(test)]

@@ -60,6 +60,14 @@ pub enum Kind {
     /// (`html.escape`: HTML). The rules that follow client data into a sink read it; the rules
     /// about the request's own structure (a body applied whole, a Mongo filter) do not.
     FromRequest(Box<str>, SafeFor),
+    /// A mapping of request data whose keys the code declares: `parser.parse_args()` (reqparse),
+    /// `form.data` (WTForms), a pydantic model built from the body. Each value read from it is
+    /// the client's ([`Kind::RequestData`]); which keys it has is not, so applying it whole is
+    /// no mass assignment, but a declared key that grants privileges is the client's choice.
+    DeclaredRequest {
+        source: Box<str>,
+        fields: DeclaredFields,
+    },
     /// An exception object (`e` in `except ... as e`).
     Exception,
     /// Text taken from an exception: `str(e)`, `e.args`, `traceback.format_exc()`.
@@ -113,6 +121,15 @@ impl SafeFor {
     pub fn covers(self, sink: SafeFor) -> bool {
         sink.0 != 0 && self.0 & sink.0 == sink.0
     }
+}
+
+/// What declares the keys of a [`Kind::DeclaredRequest`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeclaredFields {
+    /// The fields of a project class: a WTForms form, a pydantic model, a marshmallow schema.
+    Class(ClassId),
+    /// The `add_argument` calls on the reqparse parser made here.
+    Parser(Origin),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

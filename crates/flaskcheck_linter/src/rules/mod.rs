@@ -6,6 +6,7 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod authorization;
 pub(crate) mod code_injection;
 pub(crate) mod command_injection;
 mod config_context;
@@ -26,6 +27,7 @@ pub(crate) mod nosql_injection;
 pub(crate) mod open_redirect;
 pub(crate) mod path_traversal;
 pub(crate) mod permissive_cors;
+pub(crate) mod privileged_field_from_request;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;

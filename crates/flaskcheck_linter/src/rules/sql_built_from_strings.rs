@@ -25,7 +25,7 @@ use crate::analyze::term::{Term, TermId, Terms};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
-use crate::index::SafeFor;
+use crate::index::{last_segment, SafeFor};
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
@@ -34,7 +34,10 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
-/// Methods whose first argument is SQL text that runs (or, for `text`, becomes a statement).
+/// Methods whose first argument is SQL text that runs (or, for `text` and psycopg's `SQL`,
+/// becomes a statement): DB-API cursors and connections (also aiopg, aiomysql), SQLAlchemy,
+/// pandas, Django-style `raw`, asyncpg (`fetch`, `fetchrow`, `fetchval`, `cursor`, `prepare`),
+/// pg8000's `run`.
 const EXECUTE_METHODS: &[&str] = &[
     "execute",
     "executemany",
@@ -44,7 +47,30 @@ const EXECUTE_METHODS: &[&str] = &[
     "read_sql_query",
     "raw",
     "text",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "cursor",
+    "prepare",
+    "run",
+    "SQL",
 ];
+
+/// Sink names that other libraries use too (`pdb.run`, `fetch(url)`): their text must name an
+/// SQL clause.
+const GENERIC_METHODS: &[&str] = &["fetch", "run", "cursor", "prepare"];
+
+/// Functions (by qualified name) whose argument is SQL text whatever it reads like: a fragment
+/// given to `text()` (`.filter(text(...))`, `.order_by(text(...))`) is SQL too.
+const SQL_TEXT_FUNCTIONS: &[(&str, &str)] = &[
+    ("sqlalchemy", "text"),
+    ("flask_sqlalchemy", "text"),
+    ("psycopg2", "SQL"),
+    ("psycopg", "SQL"),
+];
+
+/// Functions (by qualified name) that run SQL text.
+const SQL_RUN_FUNCTIONS: &[(&str, &str)] = &[("pandas", "read_sql"), ("pandas", "read_sql_query")];
 
 /// Keyword names the statement may be passed as.
 const STATEMENT_KEYWORDS: &[&str] = &["sql", "statement", "query", "operation", "stmt", "text"];
@@ -57,37 +83,16 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(Expr::Call(call)) = node else {
         return flow::record_guards(checker, Rule::SqlBuiltFromStrings, node);
     };
-    let sink = match &*call.func {
-        Expr::Attribute(attr) => {
-            let name = attr.attr.id.as_str();
-            if name == "replace" {
-                if is_quote_escape(call) {
-                    checker.defer(Rule::SqlBuiltFromStrings, call.range(), Vec::new(), ESCAPE);
-                }
-                return;
+    if let Expr::Attribute(attr) = &*call.func {
+        if attr.attr.id.as_str() == "replace" {
+            if is_quote_escape(call) {
+                checker.defer(Rule::SqlBuiltFromStrings, call.range(), Vec::new(), ESCAPE);
             }
-            if !EXECUTE_METHODS.contains(&name) {
-                return;
-            }
-            name
+            return;
         }
-        Expr::Name(name) => {
-            let id = name.id.as_str();
-            if !matches!(id, "text" | "read_sql" | "read_sql_query") {
-                return;
-            }
-            let Some(symbol) = checker.qualified_name(&call.func) else {
-                return;
-            };
-            if !["sqlalchemy.", "pandas.", "flask_sqlalchemy."]
-                .iter()
-                .any(|package| symbol.starts_with(package))
-            {
-                return;
-            }
-            id
-        }
-        _ => return,
+    }
+    let Some((sink, certainly_sql)) = sql_sink(checker, call) else {
+        return;
     };
     let statement = call.arguments.args.first().or_else(|| {
         call.arguments.keywords.iter().find_map(|keyword| {
@@ -130,11 +135,62 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     for (range, terms) in built {
         // Read while the text is at hand: whether it is SQL, and how it was built.
         let source = checker.source(range);
-        if !looks_like_sql(source) || formats_numbers_only(source) {
+        // A method named as generically as `run` or `fetch` must hold a clause only SQL has.
+        let reads_as_sql = if GENERIC_METHODS.contains(&sink.as_str()) {
+            names_sql_clause(source)
+        } else {
+            looks_like_sql(source)
+        };
+        if !(certainly_sql || reads_as_sql) || formats_numbers_only(source) {
             continue;
         }
         let note = format!("{sink} {} {}", range_note(call.range()), build_kind(source));
         checker.defer(Rule::SqlBuiltFromStrings, range, terms, note);
+    }
+}
+
+/// Whether a call runs SQL text (or makes a statement of it), and its name for messages: a
+/// method named like a driver's (`cursor.execute`, `conn.fetch`), or a function of SQLAlchemy,
+/// psycopg or pandas by its qualified name (also imported under another name:
+/// `from sqlalchemy import text as sql_text`). `certainly_sql` when the text is SQL whatever it
+/// reads like (`text()`, `sql.SQL()`).
+fn sql_sink(checker: &mut Checker<'_>, call: &ast::ExprCall) -> Option<(String, bool)> {
+    let known = |symbol: &str, table: &[(&str, &str)]| {
+        table.iter().any(|(package, name)| {
+            crate::index::symbol_in(symbol, package) && last_segment(symbol) == *name
+        })
+    };
+    match &*call.func {
+        Expr::Attribute(attr) => {
+            let name = attr.attr.id.as_str();
+            if !EXECUTE_METHODS.contains(&name) {
+                return None;
+            }
+            let certainly_sql = matches!(name, "text" | "SQL")
+                && checker
+                    .qualified_name(&call.func)
+                    .is_some_and(|symbol| known(&symbol, SQL_TEXT_FUNCTIONS));
+            Some((name.to_string(), certainly_sql))
+        }
+        Expr::Name(name) => {
+            let id = name.id.as_str();
+            // A sink imported under another name keeps a trace of it (`sql_text`, `sa_text`,
+            // `read_sql_df`): most called names have none, and are not looked up.
+            let named_like_sink = ["text", "sql", "SQL"].iter().any(|part| id.contains(part));
+            if !named_like_sink {
+                return None;
+            }
+            let symbol = checker.qualified_name(&call.func)?;
+            let sink = last_segment(&symbol).to_string();
+            if known(&symbol, SQL_TEXT_FUNCTIONS) {
+                Some((sink, true))
+            } else if known(&symbol, SQL_RUN_FUNCTIONS) {
+                Some((sink, false))
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
@@ -242,7 +298,7 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Tain
     let (sink, executed_at, how) = parse_note(&deferred.note);
     let (severity, source_text) = match &taint {
         Taint::Request(what) => (Severity::High, format!("request data ({what})")),
-        Taint::RouteParam(what) => (Severity::High, format!("the URL parameter {what}")),
+        Taint::RouteParam(what) => (Severity::High, what.clone()),
         Taint::Param(what) => (
             Severity::Medium,
             format!("{what}, so its callers decide what SQL runs"),
@@ -403,6 +459,15 @@ fn looks_like_sql(source: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a literal of the text holds a word only SQL puts in a string (`FROM`, `WHERE`...).
+fn names_sql_clause(source: &str) -> bool {
+    string_literals(source).into_iter().any(|literal| {
+        literal
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|word| CLAUSE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+    })
 }
 
 /// Words that start an SQL statement.

@@ -3,12 +3,12 @@
 //! callers decide, or some other value; and what makes it safe (a sanitizer, a constant).
 //!
 //! Sources are what the evaluator calls request data ([`Kind::RequestData`]) plus the parameters
-//! the index says the client chooses ([`ProjectIndex::param_source`]), so a source added to either
+//! the index says the client chooses ([`ProjectIndex::client_param`]), so a source added to either
 //! reaches every rule. Flow across functions and modules is the evaluator's (summaries, string
 //! building); [`classify`] adds what one sink's expression needs beyond it: a part the evaluator
 //! cannot resolve is taken apart (`lib.quote_path(name)` carries `name`), down to its leaves.
 //!
-//! [`ProjectIndex::param_source`]: crate::index::ProjectIndex::param_source
+//! [`ProjectIndex::client_param`]: crate::index::ProjectIndex::client_param
 
 use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::TextRange;
@@ -21,7 +21,7 @@ use crate::analyze::{Checker, Symbol};
 use crate::check::ProjectContext;
 use crate::diagnostic::Diagnostic;
 use crate::index::last_segment;
-use crate::index::{carries, keeps_text, FuncId, Kind, Origin, ParamSource, SafeFor};
+use crate::index::{carries, keeps_text, FuncId, Kind, Origin, SafeFor};
 use crate::registry::Rule;
 use crate::source::FileId;
 
@@ -210,7 +210,7 @@ pub(crate) fn classify(
             | Kind::BoundMethod(_)
             | Kind::External(_) => {}
             Kind::Method(receiver, _) if receiver.kind == Kind::Const => {}
-            Kind::RequestData(what) => {
+            Kind::RequestData(what) | Kind::DeclaredRequest { source: what, .. } => {
                 record_at(worst, Taint::Request(format!("`{what}`")), fact.origin)
             }
             Kind::FromRequest(what, safe) => {
@@ -413,8 +413,15 @@ fn is_text_method(name: &str) -> bool {
 /// (`conn = psycopg2.connect(...)`) is data, not code.
 fn derives_from_code(ctx: &mut ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
     let mut prefix = symbol;
-    while let Some((head, _)) = prefix.rsplit_once('.') {
+    while let Some((head, name)) = prefix.rsplit_once('.') {
         prefix = head;
+        // `mod.name` where the project module `mod` defines no `name` (nor can through a star
+        // import): a value nothing in the code gives, not a constant.
+        if let Some(file) = ctx.index.module(head) {
+            if !module_may_define(ctx, file, name) {
+                return false;
+            }
+        }
         let value = ctx.evaluator.resolve(prefix);
         if value.is_empty() {
             if is_module_variable(ctx, prefix) {
@@ -436,6 +443,124 @@ fn derives_from_code(ctx: &mut ProjectContext<'_, '_, '_>, symbol: &str) -> bool
     false
 }
 
+/// Whether a project module defines `name` (an assignment, a definition, an import, a submodule),
+/// may define it (a star import), or Python does (a builtin).
+fn module_may_define(
+    ctx: &ProjectContext<'_, '_, '_>,
+    file: crate::source::FileId,
+    name: &str,
+) -> bool {
+    let Some(facts) = ctx.index.facts(file) else {
+        return true;
+    };
+    let qualified = format!("{}.{name}", facts.module);
+    !facts.star_imports.is_empty()
+        || is_python_builtin(name)
+        || facts
+            .globals
+            .iter()
+            .any(|binding| binding.name.as_str() == name)
+        || facts
+            .imports
+            .iter()
+            .any(|(bound, _)| bound.as_str() == name)
+        || ctx.index.class_by_qualname(&qualified).is_some()
+        || ctx.index.function_by_qualname(&qualified).is_some()
+        || ctx.index.module(&qualified).is_some()
+        || facts
+            .functions
+            .iter()
+            .any(|function| function.name.as_str() == name)
+        || facts
+            .classes
+            .iter()
+            .any(|class| class.name.as_str() == name)
+}
+
+/// Python's builtin names (those the file pass does not already resolve to `builtins.`).
+fn is_python_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "abs"
+            | "all"
+            | "any"
+            | "ascii"
+            | "bin"
+            | "bool"
+            | "bytearray"
+            | "bytes"
+            | "callable"
+            | "chr"
+            | "classmethod"
+            | "compile"
+            | "complex"
+            | "delattr"
+            | "dict"
+            | "dir"
+            | "divmod"
+            | "enumerate"
+            | "eval"
+            | "exec"
+            | "filter"
+            | "float"
+            | "format"
+            | "frozenset"
+            | "getattr"
+            | "globals"
+            | "hasattr"
+            | "hash"
+            | "help"
+            | "hex"
+            | "id"
+            | "int"
+            | "isinstance"
+            | "issubclass"
+            | "iter"
+            | "len"
+            | "list"
+            | "locals"
+            | "map"
+            | "max"
+            | "memoryview"
+            | "min"
+            | "next"
+            | "object"
+            | "oct"
+            | "open"
+            | "ord"
+            | "pow"
+            | "print"
+            | "property"
+            | "range"
+            | "repr"
+            | "reversed"
+            | "round"
+            | "set"
+            | "setattr"
+            | "slice"
+            | "sorted"
+            | "staticmethod"
+            | "str"
+            | "sum"
+            | "super"
+            | "tuple"
+            | "type"
+            | "vars"
+            | "zip"
+            | "__name__"
+            | "__file__"
+            | "__doc__"
+            | "__package__"
+            | "__spec__"
+            | "True"
+            | "False"
+            | "None"
+            | "NotImplemented"
+            | "Ellipsis"
+            | "__debug__"
+    )
+}
+
 /// `pkg.module.name` where `name` is assigned at the module level of a project module.
 fn is_module_variable(ctx: &ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
     let Some((module, name)) = symbol.rsplit_once('.') else {
@@ -452,8 +577,9 @@ fn is_module_variable(ctx: &ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
         })
 }
 
-/// What a parameter of the function holding the sink may carry; `None` for a URL parameter
-/// whose converter only lets numbers through (`<int:id>`).
+/// What a parameter of the function holding the sink may carry; `None` for a parameter the client
+/// chooses but whose converter or declared type only lets numbers or fixed words through
+/// (`<int:id>`, `<any(css, js):kind>`, `fields.Int()`).
 pub(crate) fn param_taint(
     ctx: &ProjectContext<'_, '_, '_>,
     function: Option<FuncId>,
@@ -467,17 +593,20 @@ pub(crate) fn param_taint(
         .params
         .get(index as usize)
         .map_or("?", |name| name.as_str());
-    match ctx.index.param_source(function, index) {
-        ParamSource::Caller => Some(Taint::Param(format!(
+    let Some(client) = ctx.index.client_param(function, index) else {
+        return Some(Taint::Param(format!(
             "parameter `{name}` of `{}()`",
             facts.name
-        ))),
-        ParamSource::ClientChoice => None,
-        ParamSource::Client => Some(Taint::RouteParam(format!(
-            "`{name}` of view `{}()`",
-            facts.name
-        ))),
+        )));
+    };
+    if client.typed || ctx.index.param_is_fixed_choice(function, index) {
+        return None;
     }
+    Some(Taint::RouteParam(format!(
+        "{} of view `{}()`",
+        client.source.describe(name),
+        facts.name
+    )))
 }
 
 /// A short name for what a term holds, for messages.
@@ -615,7 +744,7 @@ pub(crate) fn client_data(
 pub(crate) fn source_text(taint: &Taint) -> String {
     match taint {
         Taint::Request(what) => format!("request data ({what})"),
-        Taint::RouteParam(what) => format!("the URL parameter {what}"),
+        Taint::RouteParam(what) => what.clone(),
         Taint::Param(what) => what.clone(),
         Taint::Other(what) => format!("the value {what}"),
     }

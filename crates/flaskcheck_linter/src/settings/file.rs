@@ -28,6 +28,10 @@ pub struct Options {
     pub fail_on: Option<Severity>,
     pub report_unused_suppressions: Option<bool>,
     pub force_exclude: Option<bool>,
+    /// The project root, relative to the configuration file's folder.
+    pub project_root: Option<String>,
+    /// The cache folder, relative to the configuration file's folder.
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Deserialize)]
