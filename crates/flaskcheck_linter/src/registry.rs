@@ -63,6 +63,18 @@ define_rules! {
     FC503 DebugEnabled => debug_enabled,
     FC504 HardcodedSecret => hardcoded_secret,
     FC505 InsecureDatabaseTransport => insecure_database_transport,
+    FC506 CsrfProtectionDisabled => csrf_protection_disabled,
+    FC507 InsecureCookie => insecure_cookie,
+    FC508 PermissiveCors => permissive_cors,
+    FC509 JwtVerificationDisabled => jwt_verification_disabled,
+    FC601 TemplateInjection => template_injection,
+    FC602 CrossSiteScripting => cross_site_scripting,
+    FC603 OpenRedirect => open_redirect,
+    FC604 PathTraversal => path_traversal,
+    FC605 ServerSideRequestForgery => server_side_request_forgery,
+    FC606 CommandInjection => command_injection,
+    FC607 CodeInjection => code_injection,
+    FC608 UnsafeDeserialization => unsafe_deserialization,
 }
 
 impl Rule {

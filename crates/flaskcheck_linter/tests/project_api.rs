@@ -171,3 +171,37 @@ fn an_overlay_of_a_file_not_on_disk_joins_the_project_at_a_refresh() {
     project.refresh().unwrap();
     assert_eq!(project.file_count(), 4);
 }
+
+#[test]
+fn a_flow_through_another_file_is_reported_for_either_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut project = project(root);
+    write(
+        root,
+        "shop/inputs.py",
+        "from flask import request\n\n\ndef wanted_host():\n    return request.args[\"host\"]\n",
+    );
+    write(
+        root,
+        "shop/tools.py",
+        "import os\n\nfrom shop import bp\nfrom shop.inputs import wanted_host\n\n\n@bp.route(\"/ping\")\ndef ping():\n    os.system(\"ping -c 1 \" + wanted_host())\n    return \"ok\"\n",
+    );
+    write(root, "shop/settings.py", "SESSION_COOKIE_SECURE = False\n");
+    write(
+        root,
+        "shop/app.py",
+        "from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object(\"shop.settings\")\n",
+    );
+    project.refresh().unwrap();
+    let injection = vec![("tools.py".to_string(), 9, "FC606")];
+    let scope = |path: &str| ReportScope::Paths(vec![root.join(path)]);
+    assert_eq!(codes(&project, &scope("shop/tools.py")), injection);
+    // The helper reads what the sink runs: the finding is the helper's too.
+    assert_eq!(codes(&project, &scope("shop/inputs.py")), injection);
+
+    let cookie = vec![("settings.py".to_string(), 1, "FC507")];
+    assert_eq!(codes(&project, &scope("shop/settings.py")), cookie);
+    // The app that loads the setting is where it takes effect.
+    assert_eq!(codes(&project, &scope("shop/app.py")), cookie);
+}

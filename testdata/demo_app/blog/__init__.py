@@ -14,4 +14,10 @@ def create_app(config_object="blog.config.ProductionConfig"):
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp, url_prefix="/api")
+
+    from .security import init_security
+    from .web import bp as web_bp
+
+    init_security(app)
+    app.register_blueprint(web_bp)
     return app

@@ -5,7 +5,7 @@ use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
 use flaskcheck_python::Ranged;
 
 use super::env::Env;
-use super::term::{CallTerm, Key, TermId};
+use super::term::{CallTerm, Key, Term, TermId};
 use super::Checker;
 
 impl Checker<'_> {
@@ -108,6 +108,21 @@ impl Checker<'_> {
                         self.facts.terms.format_at([left, right], binop.range)
                     }
                     Operator::Add | Operator::BitOr => self.facts.terms.union([left, right]),
+                    // `Path(folder) / name`, `BASE / "docs"` (a number is not divided by a
+                    // string): the path `Path(left, right)`.
+                    Operator::Div
+                        if self.is_path_term(left, 4)
+                            || matches!(&*binop.right, Expr::StringLiteral(_)) =>
+                    {
+                        let callee = self.facts.terms.global("pathlib.Path");
+                        self.facts.terms.call(CallTerm {
+                            callee,
+                            args: Box::new([left, right]),
+                            keywords: Box::new([]),
+                            unpacked: Box::new([]),
+                            range: binop.range,
+                        })
+                    }
                     _ if left == TermId::CONST && right == TermId::CONST => TermId::CONST,
                     _ => TermId::UNKNOWN,
                 }
@@ -147,6 +162,41 @@ impl Checker<'_> {
             | Expr::Slice(_)
             | Expr::IpyEscapeCommand(_) => TermId::UNKNOWN,
         }
+    }
+
+    /// Whether a term is a `pathlib` path: `Path(...)` (also a path joined with `/`), `.parent` or
+    /// `.resolve()` of one, or a module-level name of this file bound to one.
+    pub(crate) fn is_path_term(&self, term: TermId, depth: u32) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        let terms = &self.facts.terms;
+        match terms.get(term) {
+            Term::Call(call) => match terms.get(call.callee) {
+                Term::Global(symbol) => symbol.starts_with("pathlib."),
+                Term::Attr(inner, _) => self.is_path_term(*inner, depth - 1),
+                _ => false,
+            },
+            Term::Attr(inner, _) => self.is_path_term(*inner, depth - 1),
+            Term::Union(items) => items.iter().any(|&item| self.is_path_term(item, depth - 1)),
+            Term::Global(symbol) => self
+                .module_binding(symbol)
+                .is_some_and(|value| self.is_path_term(value, depth - 1)),
+            _ => false,
+        }
+    }
+
+    /// What a module-level name of this file (a `Global` symbol of this module, as a function
+    /// reads it) is bound to, as far as the walk has gone.
+    pub(crate) fn module_binding(&self, symbol: &str) -> Option<TermId> {
+        let name = symbol
+            .strip_prefix(&*self.facts.module)?
+            .strip_prefix('.')?;
+        self.facts
+            .globals
+            .iter()
+            .find(|binding| binding.name.as_str() == name)
+            .map(|binding| binding.value)
     }
 
     /// The right operand of `"..." % operand`: a tuple's items, a dict's values, or itself.

@@ -142,3 +142,14 @@ fn strings_built_from_values_are_formats() {
         ["(fmt(param0), fmt(param0), fmt(param0), fmt(param0), const)"]
     );
 }
+
+#[test]
+fn a_path_joined_with_a_slash_is_a_path_of_both_parts() {
+    let source = "from pathlib import Path\nBASE = Path('/srv')\n\ndef f(name):\n    return BASE / 'files' / name\n\ndef g(a, b):\n    return a / b\n";
+    assert_eq!(
+        returns(source, "f"),
+        ["pathlib.Path(pathlib.Path(m.BASE, const), param0)"]
+    );
+    // A division of other values holds neither: it is a number.
+    assert_eq!(returns(source, "g"), ["?"]);
+}

@@ -120,6 +120,8 @@ pub struct Checker<'a> {
     /// The string of the bare-string statement being walked (a docstring or a string used as a
     /// comment), so that rules about SQL strings can skip it.
     docstring: Option<TextRange>,
+    /// What several rules' checks compute once for the file.
+    pub(crate) shared: crate::rules::Shared,
     /// Connexion's `specification_dir`, when the file creates its app with one.
     specification_dir: Option<Box<str>>,
 }
@@ -221,16 +223,26 @@ impl<'a> Checker<'a> {
         }
         let bit = kind.bit();
         let mut index = 0;
-        while let Some(&(rule, check)) = self.checks_by_kind[bit].get(index) {
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| check(self, node))) {
-                // The rule is broken on this file: report it once and stop calling it here.
-                for checks in &mut self.checks_by_kind {
-                    checks.retain(|&(other, _)| other != rule);
+        // One unwind guard for the node's checks rather than one each (a node has dozens): when a
+        // check panics, its rule is dropped and the checks after it run under a new guard.
+        loop {
+            let mut current = index;
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                while let Some(&(_, check)) = self.checks_by_kind[bit].get(current) {
+                    check(self, node);
+                    current += 1;
                 }
-                self.report_internal_error(rule, node.range(), &panic_message(&*payload));
-                continue;
+            }));
+            let Err(payload) = result else {
+                return;
+            };
+            // The rule is broken on this file: report it once and stop calling it here.
+            let (rule, _) = self.checks_by_kind[bit][current];
+            for checks in &mut self.checks_by_kind {
+                checks.retain(|&(other, _)| other != rule);
             }
-            index += 1;
+            self.report_internal_error(rule, node.range(), &panic_message(&*payload));
+            index = current;
         }
     }
 
@@ -328,6 +340,7 @@ fn analyze_with(
         free_names: rustc_hash::FxHashMap::default(),
         loops: Vec::new(),
         docstring: None,
+        shared: crate::rules::Shared::default(),
         specification_dir: None,
     };
     checker.walk_body(&module.body);

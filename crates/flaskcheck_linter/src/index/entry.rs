@@ -362,6 +362,48 @@ impl ProjectIndex<'_> {
     }
 }
 
+impl ProjectIndex<'_> {
+    /// The converters the route decorators of `function` give its parameter `name`.
+    fn param_converters<'f>(
+        &'f self,
+        function: FuncId,
+        name: &'f str,
+    ) -> impl Iterator<Item = &'f str> {
+        self.function(function)
+            .decorators
+            .iter()
+            .filter_map(move |decorator| {
+                let path = decorator.str_args.first().and_then(Option::as_deref)?;
+                route_converter(path, name)
+            })
+    }
+
+    /// Whether the client chooses parameter `index` of a view only among words the route fixes
+    /// (`<any(css, js):kind>`): harmless in a path, a command or a template, though the client's.
+    pub fn param_is_fixed_choice(&self, function: FuncId, index: u16) -> bool {
+        let Some(name) = self.function(function).params.get(index as usize) else {
+            return false;
+        };
+        self.param_converters(function, name)
+            .any(|converter| converter == "any")
+    }
+
+    /// Whether the URL variable at parameter `index` of a view may hold `/`: a `<path:...>`
+    /// variable, or one whose route flaskcheck does not read (a class-based view's method). A
+    /// `<name>` (string) variable cannot.
+    pub fn param_may_hold_slashes(&self, function: FuncId, index: u16) -> bool {
+        let Some(name) = self.function(function).params.get(index as usize) else {
+            return true;
+        };
+        let mut any_declared = false;
+        let slashes = self.param_converters(function, name).any(|converter| {
+            any_declared = true;
+            converter == "path"
+        });
+        slashes || !any_declared
+    }
+}
+
 enum Parsing {
     /// Each field becomes a keyword argument.
     Kwargs,

@@ -13,6 +13,7 @@ use super::external::{
     is_serializer_method, is_symbol, symbol_in, QUERY_ALL, QUERY_CHAIN, QUERY_ONE,
 };
 use super::mongo;
+use super::propagate::{self, Effect};
 use super::value::{DeclaredFields, Fact, Kind, Origin, Value};
 use super::{last_segment, ClassId, FuncId, ProjectIndex};
 use crate::analyze::term::{CallTerm, Key, Term, TermId};
@@ -219,9 +220,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 value
                     .iter()
                     .map(|fact| match fact.kind {
-                        Kind::RequestData(_) | Kind::DeclaredRequest { .. } => {
-                            fact.becomes(Kind::Const)
-                        }
+                        Kind::RequestData(_)
+                        | Kind::FromRequest(..)
+                        | Kind::DeclaredRequest { .. } => fact.becomes(Kind::Const),
                         _ => fact.clone(),
                     })
                     .collect()
@@ -242,7 +243,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                             Kind::Exception | Kind::ExceptionText => {
                                 out.push(fact.becomes(Kind::ExceptionText))
                             }
-                            Kind::RequestData(_) | Kind::Param(_) => out.push(fact.clone()),
+                            Kind::RequestData(_) | Kind::FromRequest(..) | Kind::Param(_) => {
+                                out.push(fact.clone())
+                            }
                             Kind::DeclaredRequest { source, .. } => {
                                 out.push(fact.becomes(Kind::RequestData(source.clone())))
                             }
@@ -529,6 +532,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if let Some(value) = mongo::attr(fact, name) {
             return value;
         }
+        if let Some(value) = propagate::attr(fact, name) {
+            return value;
+        }
         match &fact.kind {
             Kind::Module(file) => self.module_member(*file, name, budget),
             Kind::External(symbol) => self.external_value(&format!("{symbol}.{name}")),
@@ -628,7 +634,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             }
             Kind::Request => match name {
                 "json" | "form" | "args" | "values" | "data" | "files" | "view_args"
-                | "cookies" | "headers" | "stream" => {
+                | "cookies" | "headers" | "stream" | "path" | "full_path" | "url" | "base_url"
+                | "url_root" | "host" | "host_url" | "referrer" | "user_agent" | "query_string"
+                | "authorization" | "origin" | "access_route" | "mimetype" | "content_type" => {
                     Value::of(fact.becomes(Kind::RequestData(format!("request.{name}").into())))
                 }
                 _ => method(),
@@ -685,6 +693,16 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             .iter()
             .map(|&arg| self.eval_in(ctx, arg, depth))
             .collect()
+    }
+
+    /// Every argument of a call evaluated: positional, keyword and unpacked.
+    fn all_args(&mut self, ctx: Ctx<'_>, call: &CallTerm, depth: u32) -> Vec<Value> {
+        let terms = call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|(_, arg)| arg))
+            .chain(call.unpacked.iter());
+        terms.map(|&arg| self.eval_in(ctx, arg, depth)).collect()
     }
 
     fn arg(
@@ -761,15 +779,20 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if params.is_empty() {
             return None;
         }
+        // Client data passed in was read here, as far as the callee is concerned.
+        let origin = Origin {
+            file: ctx.file,
+            range: call.range,
+        };
         let mut values = vec![Value::empty(); params.len()];
         for (position, &arg) in call.args.iter().enumerate() {
             if let Some(slot) = values.get_mut(position) {
-                *slot = self.eval_in(ctx, arg, depth);
+                *slot = propagate::located(self.eval_in(ctx, arg, depth), origin);
             }
         }
         for (name, arg) in call.keywords.iter() {
             if let Some(position) = params.iter().position(|param| param == name) {
-                values[position] = self.eval_in(ctx, *arg, depth);
+                values[position] = propagate::located(self.eval_in(ctx, *arg, depth), origin);
             }
         }
         values
@@ -796,7 +819,11 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         }
         let mut out = Value::empty();
         for site in &facts.returns {
-            out.extend(self.eval_in(ctx, site.value, 0));
+            let origin = Origin {
+                file: ctx.file,
+                range: site.range,
+            };
+            out.extend(propagate::located(self.eval_in(ctx, site.value, 0), origin));
         }
         if args.is_some() {
             self.terms.pop();
@@ -833,7 +860,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                         _ => None,
                     })
                     .collect(),
-                "str" | "repr" | "format" | "ascii" => first
+                "str" | "repr" | "format" | "ascii" | "bytes" | "bytearray" => first
                     .iter()
                     .map(|fact| match &fact.kind {
                         Kind::Exception | Kind::ExceptionText => fact.becomes(Kind::ExceptionText),
@@ -842,7 +869,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                             fact.becomes(Kind::RequestData(format!("{name}({source})").into()))
                         }
                         // Text of whatever the caller passes.
-                        Kind::Param(_) => fact.clone(),
+                        Kind::Param(_) | Kind::FromRequest(..) => fact.clone(),
                         _ => fact.becomes(Kind::Const),
                     })
                     .collect(),
@@ -851,6 +878,14 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 "next" => first.iter().filter_map(element).collect(),
                 _ => Value::kind(Kind::Const),
             };
+        }
+        if let Some(effect) = propagate::library_call(symbol) {
+            let args = self.all_args(ctx, call, depth);
+            let value = propagate::apply(effect, &args);
+            // A library call that carries nothing the client sent is what it was before.
+            if effect != Effect::Carries || !value.is_empty() {
+                return value;
+            }
         }
         if let Some(value) = mongo::construct(symbol, origin) {
             return value;
@@ -880,7 +915,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 .arg(ctx, call, 0, "s", depth)
                 .iter()
                 .filter_map(|fact| match &fact.kind {
-                    Kind::RequestData(source) => Some(
+                    Kind::RequestData(source) | Kind::FromRequest(source, _) => Some(
                         fact.becomes(Kind::RequestData(format!("json.loads({source})").into())),
                     ),
                     _ => None,
@@ -905,6 +940,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 | "make_response"
                 | "Response"
                 | "send_file"
+                | "send_from_directory"
                 | "redirect"
                 | "render_template"
                 | "render_template_string"
@@ -961,7 +997,15 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if let Some(value) = mongo::method_call(receiver, name, call, origin) {
             return value;
         }
+        if let Some(value) = propagate::method_call(receiver, name) {
+            return value;
+        }
         match &receiver.kind {
+            // `SEPARATOR.join(parts)`, `TEMPLATE.format(name=name)`: text of its arguments.
+            Kind::Const if matches!(name, "join" | "format" | "format_map") => {
+                let args = self.all_args(ctx, call, depth);
+                propagate::apply(Effect::Carries, &args)
+            }
             Kind::Query(class) => {
                 let class = *class;
                 if QUERY_ONE.contains(&name) {
@@ -1272,7 +1316,9 @@ fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
             Kind::RequestData(source) | Kind::DeclaredRequest { source, .. },
             Key::Int(_) | Key::Dynamic(_),
         ) => fact.becomes(Kind::RequestData(format!("{source}[…]").into())),
-        (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
+        (Kind::RequestData(_) | Kind::FromRequest(..) | Kind::ExceptionText | Kind::Const, _) => {
+            fact.clone()
+        }
         _ => return None,
     })
 }

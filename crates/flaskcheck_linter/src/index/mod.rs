@@ -8,6 +8,7 @@ mod entry;
 mod eval;
 mod external;
 pub mod mongo;
+mod propagate;
 pub mod serializers;
 mod value;
 
@@ -23,8 +24,9 @@ pub use entry::{
 };
 pub use eval::{Evaluator, SUMMARY_DEPTH};
 pub use external::{is_serializer_method, symbol_in, QUERY_ONE};
+pub use propagate::{carries, keeps_text};
 pub use serializers::Serialization;
-pub use value::{DeclaredFields, Fact, Kind, Origin, Value};
+pub use value::{DeclaredFields, Fact, Kind, Origin, SafeFor, Value};
 
 use crate::analyze::facts::{
     ClassFacts, Column, FunctionFacts, LocalId, Relationship, RelationshipTarget,

@@ -54,6 +54,12 @@ pub enum Kind {
     Request,
     /// Data from the request, with the expression it came from (`request.json`).
     RequestData(Box<str>),
+    /// Text (or bytes, or a path) computed from request data that still carries what the client
+    /// sent: `name.strip()`, `os.path.join(folder, name)`, `Path(name)`, `base64.b64decode(body)`;
+    /// with the request data it came from, and the sinks a sanitizer on the way made it safe for
+    /// (`html.escape`: HTML). The rules that follow client data into a sink read it; the rules
+    /// about the request's own structure (a body applied whole, a Mongo filter) do not.
+    FromRequest(Box<str>, SafeFor),
     /// A mapping of request data whose keys the code declares: `parser.parse_args()` (reqparse),
     /// `form.data` (WTForms), a pydantic model built from the body. Each value read from it is
     /// the client's ([`Kind::RequestData`]); which keys it has is not, so applying it whole is
@@ -86,6 +92,35 @@ pub enum Kind {
     MongoDocuments {
         projected: bool,
     },
+}
+
+/// The sinks a sanitizer made client text safe for: a set of [`SafeFor::HTML`],
+/// [`SafeFor::SHELL`], [`SafeFor::PATH`], [`SafeFor::URL`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SafeFor(u8);
+
+impl SafeFor {
+    pub const NONE: SafeFor = SafeFor(0);
+    /// Escaped for HTML (`html.escape`, `markupsafe.escape`, `bleach.clean`).
+    pub const HTML: SafeFor = SafeFor(1);
+    /// Quoted for a shell (`shlex.quote`).
+    pub const SHELL: SafeFor = SafeFor(1 << 1);
+    /// One file name in a folder (`secure_filename`, `safe_join`, `os.path.basename`).
+    pub const PATH: SafeFor = SafeFor(1 << 2);
+    /// A redirect target that stays on the site.
+    pub const URL: SafeFor = SafeFor(1 << 3);
+    /// SQL: nothing the evaluator knows makes text safe there (FC402 reads its own quoting
+    /// helpers).
+    pub const SQL: SafeFor = SafeFor(1 << 4);
+
+    pub const fn with(self, other: SafeFor) -> SafeFor {
+        SafeFor(self.0 | other.0)
+    }
+
+    /// Whether every sink of `sink` is covered (`sink` names at least one).
+    pub fn covers(self, sink: SafeFor) -> bool {
+        sink.0 != 0 && self.0 & sink.0 == sink.0
+    }
 }
 
 /// What declares the keys of a [`Kind::DeclaredRequest`].

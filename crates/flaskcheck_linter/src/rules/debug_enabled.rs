@@ -11,18 +11,18 @@ use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt};
 use flaskcheck_python::{Ranged, TextRange};
 
 use super::config_context::{
-    is_development_name, is_test_module, is_test_path, is_true, string_value, symbol_in,
+    is_config, is_test_path, is_true, loaded_settings, mapping_entries, record_config_load,
+    record_config_setting, string_value, symbol_in,
 };
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
-use crate::analyze::term::{Term, TermId};
+use crate::analyze::term::TermId;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::last_segment;
 use crate::index::{ClassId, Kind};
 use crate::registry::Rule;
-use crate::source::FileId;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
@@ -40,10 +40,6 @@ const MAIN: &str = "main";
 const RUN: &str = "run";
 /// `X.debug = True`.
 const ATTRIBUTE: &str = "attr";
-/// `app.config.from_object(x)`: the argument's term, or its string after `load:`.
-const LOAD: &str = "load";
-/// `DEBUG = True` at module level (`debug`) or in the class with this local id (`debug:3`).
-const DEBUG: &str = "debug";
 
 const HELP: &str = "read the setting from the environment (`app.config.from_prefixed_env()`, `debug=os.environ.get(\"FLASK_DEBUG\") == \"1\"`) and leave it off in production; run the development server with `flask run --debug` only on your machine";
 
@@ -132,30 +128,10 @@ fn assignment(checker: &mut Checker<'_>, target: &Expr, value: &Expr) {
             }
         }
         // `DEBUG = True` in a config module or class: decided once `from_object` calls are known.
-        Expr::Name(name)
-            if name.id.as_str() == "DEBUG" && is_true(value) && checker.in_definition_scope() =>
-        {
-            let note = match checker.current_class() {
-                Some(class) => format!("{DEBUG}:{class}"),
-                None => DEBUG.to_string(),
-            };
-            checker.defer(
-                Rule::DebugEnabled,
-                target.range().cover(value.range()),
-                Vec::new(),
-                note,
-            );
+        Expr::Name(name) if name.id.as_str() == "DEBUG" && is_true(value) => {
+            record_config_setting(checker, Rule::DebugEnabled, name, value);
         }
         _ => {}
-    }
-}
-
-/// `X.config` or a name `config`.
-fn is_config(expr: &Expr) -> bool {
-    match expr {
-        Expr::Attribute(attr) => attr.attr.id.as_str() == "config",
-        Expr::Name(name) => name.id.as_str() == "config",
-        _ => false,
     }
 }
 
@@ -261,20 +237,7 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
                 }
             }
         }
-        "from_object" => {
-            let Some(arg) = call.arguments.args.first() else {
-                return;
-            };
-            let note = match arg {
-                Expr::StringLiteral(literal) => format!("{LOAD}:{}", literal.value.to_str()),
-                Expr::Name(name) if name.id.as_str() == "__name__" => {
-                    format!("{LOAD}:{}", checker.facts.module)
-                }
-                _ => LOAD.to_string(),
-            };
-            let term = checker.term(arg);
-            checker.defer(Rule::DebugEnabled, call.range(), vec![term], note);
-        }
+        "from_object" => record_config_load(checker, Rule::DebugEnabled, call),
         "run_simple" | "DebuggedApplication" => werkzeug_debugger(checker, call),
         _ => {}
     }
@@ -308,37 +271,10 @@ fn werkzeug_debugger(checker: &mut Checker<'_>, call: &ast::ExprCall) {
 
 /// The `DEBUG=True` keyword or `"DEBUG": True` entry of `update(...)`/`from_mapping(...)`.
 fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
-    for keyword in &call.arguments.keywords {
-        if keyword
-            .arg
-            .as_ref()
-            .is_some_and(|name| name.id.as_str() == "DEBUG")
-            && is_true(&keyword.value)
-        {
-            return Some(keyword.range());
-        }
-    }
-    for arg in &call.arguments.args {
-        match arg {
-            Expr::Dict(dict) => {
-                for item in &dict.items {
-                    if let Some(key) = &item.key {
-                        if string_value(key) == Some("DEBUG") && is_true(&item.value) {
-                            return Some(key.range().cover(item.value.range()));
-                        }
-                    }
-                }
-            }
-            // `update(dict(DEBUG=True, ...))`
-            Expr::Call(inner) if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "dict") => {
-                if let Some(range) = debug_true_in_mapping(inner) {
-                    return Some(range);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    mapping_entries(call)
+        .into_iter()
+        .find(|&(name, value, _)| name == "DEBUG" && is_true(value))
+        .map(|(_, _, range)| range)
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
@@ -443,195 +379,27 @@ fn is_app_name(text: &str) -> bool {
 
 /// `DEBUG = True` records of this file that some `from_object(...)` in the project loads.
 fn config_debug(ctx: &mut ProjectContext<'_, '_, '_>, records: &[&Deferred]) {
-    let settings: Vec<(Option<u32>, TextRange)> = records
-        .iter()
-        .filter_map(|record| {
-            let note = &*record.note;
-            if note == DEBUG {
-                Some((None, record.range))
-            } else {
-                let class = note.strip_prefix(DEBUG)?.strip_prefix(':')?;
-                Some((Some(class.parse().ok()?), record.range))
-            }
-        })
-        .collect();
-    if settings.is_empty() {
-        return;
-    }
-    let file = ctx.file_id();
-    // (setting range, the class or module loaded, where it is loaded)
-    let mut found: Vec<(TextRange, String, crate::index::Origin)> = Vec::new();
-    for (load_file, load) in loads(ctx) {
-        let origin = crate::index::Origin {
-            file: load_file,
-            range: load.range,
-        };
-        for target in load_targets(ctx, load_file, load) {
-            match target {
-                Target::Module(module) if module == file => {
-                    for (class, range) in &settings {
-                        if class.is_none() {
-                            found.push((*range, "this module".into(), origin));
-                        }
-                    }
-                }
-                Target::Class(class) => {
-                    // The nearest class in the lineage that sets `DEBUG` decides.
-                    let Some(definer) = ctx
-                        .index
-                        .lineage(class)
-                        .find(|&id| sets_attribute(ctx, id, "DEBUG"))
-                    else {
-                        continue;
-                    };
-                    if ctx.index.class_file(definer) != file {
-                        continue;
-                    }
-                    for (setting_class, range) in &settings {
-                        let Some(setting_class) = setting_class else {
-                            continue;
-                        };
-                        if ctx.index.class_id(file, *setting_class) == definer {
-                            found.push((*range, ctx.index.class(class).name.to_string(), origin));
-                        }
-                    }
-                }
-                Target::Module(_) => {}
-            }
-        }
-    }
-    // One finding per setting: the most severe of the loads that reach it.
-    found.sort_by_key(|(range, _, _)| range.start());
-    let mut index = 0;
-    while index < found.len() {
-        let range = found[index].0;
-        let group: Vec<_> = found[index..]
-            .iter()
-            .take_while(|(r, _, _)| *r == range)
-            .cloned()
-            .collect();
-        index += group.len();
-        let production = group
-            .iter()
-            .find(|(_, loaded, _)| !is_development_name(loaded));
-        let (loaded, origin) = match production {
-            Some((_, loaded, origin)) => (loaded.clone(), *origin),
-            None => (group[0].1.clone(), group[0].2),
-        };
-        let where_loaded = ctx.describe(origin);
-        let message = if loaded == "this module" {
-            format!(
+    for setting in loaded_settings(ctx, records) {
+        let where_loaded = ctx.describe(setting.origin);
+        let message = match &setting.loaded {
+            None => format!(
                 "`DEBUG = True` in a config module that `from_object` loads (at {where_loaded})"
-            )
-        } else {
-            format!("`DEBUG = True` in config `{loaded}`, which `from_object` loads (at {where_loaded})")
+            ),
+            Some(loaded) => format!(
+                "`DEBUG = True` in config `{loaded}`, which `from_object` loads (at {where_loaded})"
+            ),
         };
-        let related = ctx.related(origin, "the config is loaded here");
-        let diagnostic = ctx.report(range, message);
+        let related = ctx.related(setting.origin, "the config is loaded here");
+        let diagnostic = ctx.report(setting.range, message);
         diagnostic.help = Some(HELP.into());
         diagnostic.related.push(related);
-        if production.is_none() {
+        if !setting.production {
             diagnostic.severity = Severity::Low;
             diagnostic
                 .message
                 .push_str(" (a development or testing config)");
         }
     }
-}
-
-/// Whether a class body assigns `name` (`DEBUG = ...` or `DEBUG: bool = ...`).
-fn sets_attribute(ctx: &ProjectContext<'_, '_, '_>, class: ClassId, name: &str) -> bool {
-    let facts = ctx.index.class(class);
-    facts
-        .attributes
-        .iter()
-        .any(|(attribute, _, _)| attribute.as_str() == name)
-        || facts
-            .columns
-            .iter()
-            .any(|column| column.name.as_str() == name)
-}
-
-/// Every `from_object(...)` call in the project.
-fn loads<'a>(ctx: &ProjectContext<'_, '_, 'a>) -> Vec<(FileId, &'a Deferred)> {
-    let mut out = Vec::new();
-    for index in 0..ctx.index.file_count() {
-        let file = FileId(index as u32);
-        let Some(facts) = ctx.index.facts(file) else {
-            continue;
-        };
-        // A config that only tests load is not deployed.
-        if is_test_module(&facts.module) {
-            continue;
-        }
-        for record in &facts.deferred {
-            if record.rule == Rule::DebugEnabled
-                && (&*record.note == LOAD || record.note.starts_with("load:"))
-            {
-                out.push((file, record));
-            }
-        }
-    }
-    out
-}
-
-enum Target {
-    Class(ClassId),
-    Module(FileId),
-}
-
-/// What a `from_object` argument may be: a class, a module, a dotted string naming either, or one
-/// of the classes of a `{"dev": DevConfig, ...}` table indexed by name.
-fn load_targets(
-    ctx: &mut ProjectContext<'_, '_, '_>,
-    file: FileId,
-    load: &Deferred,
-) -> Vec<Target> {
-    let mut out = Vec::new();
-    if let Some(path) = load.note.strip_prefix("load:") {
-        if let Some(class) = ctx.index.class_by_qualname(path) {
-            out.push(Target::Class(class));
-        } else if let Some(module) = ctx.index.module(path) {
-            out.push(Target::Module(module));
-        } else if let Some((module, class)) = path.rsplit_once('.') {
-            // A path relative to a folder the run does not treat as a package root.
-            let simple = ctx.index.classes_named(class).to_vec();
-            for id in simple {
-                if ctx
-                    .index
-                    .class(id)
-                    .qualname
-                    .ends_with(&format!("{module}.{class}"))
-                {
-                    out.push(Target::Class(id));
-                }
-            }
-        }
-        return out;
-    }
-    let Some(&term) = load.terms.first() else {
-        return out;
-    };
-    let Some(facts) = ctx.index.facts(file) else {
-        return out;
-    };
-    // `config[name]`, `config.get(name)`: any class of the table.
-    let term = match facts.terms.get(term) {
-        Term::Subscript(inner, _) => *inner,
-        Term::Call(call) => match facts.terms.get(call.callee) {
-            Term::Attr(inner, name) if name.as_str() == "get" => *inner,
-            _ => term,
-        },
-        _ => term,
-    };
-    for fact in ctx.evaluator.eval(file, term).iter() {
-        match fact.kind {
-            Kind::Class(class) => out.push(Target::Class(class)),
-            Kind::Module(module) => out.push(Target::Module(module)),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]

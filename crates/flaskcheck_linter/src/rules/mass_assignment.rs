@@ -17,6 +17,7 @@ use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt, UnaryOp};
 use flaskcheck_python::Ranged;
 
+use super::flow;
 use super::RuleChecks;
 use crate::analyze::term::CallTerm;
 use crate::analyze::{Checker, Node, NodeKinds, Term, TermId};
@@ -281,7 +282,8 @@ fn scan_block<'e>(
                 if guard != Some(true) {
                     scan_block(&stmt_if.body, targets, iter_root, found);
                 }
-                let negative_exit = guard == Some(false) && ends_block(&stmt_if.body);
+                // `break` ends the loop over keys: the key is not applied after it.
+                let negative_exit = guard == Some(false) && flow::ends_block(&stmt_if.body, true);
                 for clause in &stmt_if.elif_else_clauses {
                     if guard == Some(false) && clause.test.is_none() {
                         continue;
@@ -317,18 +319,6 @@ fn is_setattr_of_target(call: &ast::ExprCall, targets: &[&Name]) -> bool {
         && call.arguments.args.len() == 3
         && call.arguments.keywords.is_empty()
         && matches!(&call.arguments.args[1], Expr::Name(key) if targets.contains(&&key.id))
-}
-
-/// A block that ends the loop iteration: its last statement is `continue`, `break`, `return` or
-/// `raise` (or a call to `abort`).
-fn ends_block(body: &[Stmt]) -> bool {
-    match body.last() {
-        Some(Stmt::Continue(_) | Stmt::Break(_) | Stmt::Return(_) | Stmt::Raise(_)) => true,
-        Some(Stmt::Expr(expr)) => {
-            matches!(&*expr.value, Expr::Call(call) if matches!(callee_name(&call.func), Some("abort")))
-        }
-        _ => false,
-    }
 }
 
 /// `Some(true)` for `key in ALLOWED` (possibly within an `and`), `Some(false)` for

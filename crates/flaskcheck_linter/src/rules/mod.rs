@@ -7,16 +7,26 @@
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
 mod authorization;
+pub(crate) mod code_injection;
+pub(crate) mod command_injection;
 mod config_context;
+pub(crate) mod cross_site_scripting;
+pub(crate) mod csrf_protection_disabled;
 pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
+mod flow;
 pub(crate) mod hardcoded_secret;
+pub(crate) mod insecure_cookie;
 pub(crate) mod insecure_database_transport;
+pub(crate) mod jwt_verification_disabled;
 pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod mongo_unprojected_find;
 pub(crate) mod nosql_injection;
+pub(crate) mod open_redirect;
+pub(crate) mod path_traversal;
+pub(crate) mod permissive_cors;
 pub(crate) mod privileged_field_from_request;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
@@ -24,10 +34,17 @@ pub(crate) mod select_star;
 mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
+pub(crate) mod server_side_request_forgery;
 pub(crate) mod sql_built_from_strings;
+mod taint;
+pub(crate) mod template_injection;
+pub(crate) mod unsafe_deserialization;
 pub(crate) mod unscoped_object_lookup;
 
-use crate::analyze::{Checker, Node, NodeKinds};
+use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::TextRange;
+
+use crate::analyze::{Checker, Node, NodeKinds, Symbol};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -47,4 +64,16 @@ impl RuleChecks {
         ast_kinds: NodeKinds::NONE,
         project: None,
     };
+}
+
+/// What the `ast` checks of several rules compute once per file pass and share (the checker holds
+/// it for the walk of one file).
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// The statement whose checks `flow::record_guards` recorded last: every rule that honours
+    /// checks calls it on each `if`, and the first records them for all.
+    pub guarded: Option<TextRange>,
+    /// The module-level imports that rename what they import (`import x as y`), as of how many
+    /// imports the file had (see `taint::called`).
+    pub renames: Option<(usize, Vec<(Name, Symbol)>)>,
 }

@@ -1,0 +1,3 @@
+SECRET_KEY_FILE = "/run/secrets/flask"
+SESSION_COOKIE_SECURE = False  # expect: FC507
+SESSION_COOKIE_SAMESITE = "Lax"
