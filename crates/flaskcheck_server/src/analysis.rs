@@ -402,7 +402,11 @@ mod tests {
             (&views, None),
         ];
         let (mut project, _) = folder(&root);
-        let scopes = [vec![views.clone()], vec![models.clone()], vec![root.clone()]];
+        let scopes = [
+            vec![views.clone()],
+            vec![models.clone()],
+            vec![root.clone()],
+        ];
         for scope in &scopes {
             project.check(scope).unwrap();
         }
@@ -429,7 +433,10 @@ mod tests {
                 seen.insert(kept);
             }
         }
-        assert!(seen.len() >= 3, "the edits changed what is reported: {seen:?}");
+        assert!(
+            seen.len() >= 3,
+            "the edits changed what is reported: {seen:?}"
+        );
     }
 
     #[test]
