@@ -31,6 +31,11 @@ fn project(root: &Path) -> Project {
         "from shop.models import User\n\n\ndef find_user(user_id):\n    return User.query.get_or_404(user_id)\n",
     );
     write(root, "shop/views.py", VIEW);
+    project_at(root)
+}
+
+/// A project of everything under `root`, every rule enabled, no cache.
+fn project_at(root: &Path) -> Project {
     Project::new(ProjectConfig {
         root: Some(root.to_path_buf()),
         paths: vec![root.to_path_buf()],
@@ -204,4 +209,279 @@ fn a_flow_through_another_file_is_reported_for_either_file() {
     assert_eq!(codes(&project, &scope("shop/settings.py")), cookie);
     // The app that loads the setting is where it takes effect.
     assert_eq!(codes(&project, &scope("shop/app.py")), cookie);
+}
+
+/// Everything a check reports, as the user sees it: place, code, message and related locations.
+fn findings(project: &Project, scope: &ReportScope) -> Vec<String> {
+    let report = project.check(scope);
+    let name = |id| report.file(id).path.to_string_lossy().replace('\\', "/");
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let related: Vec<String> = d
+                .related
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}:{}:{} {}",
+                        name(r.file),
+                        r.span.start.line,
+                        r.span.start.column,
+                        r.message
+                    )
+                })
+                .collect();
+            format!(
+                "{}:{}:{} {} {} [{}]",
+                name(d.file),
+                d.span.start.line,
+                d.span.start.column,
+                d.rule.code(),
+                d.message,
+                related.join("; ")
+            )
+        })
+        .collect()
+}
+
+/// A project filled from nothing (no previous fill, no cache) with these buffers over the files.
+fn cold(config: &ProjectConfig, overlays: &[(std::path::PathBuf, String)]) -> Project {
+    let mut project = Project::new(config.clone()).unwrap();
+    for (path, text) in overlays {
+        project.set_overlay(path, text.as_str());
+    }
+    project.refresh().unwrap();
+    project
+}
+
+/// After each edit, the kept project reports for every file (and for the whole project) what a
+/// cold project of the same texts reports.
+fn assert_like_cold(
+    project: &Project,
+    overlays: &[(std::path::PathBuf, String)],
+    files: &[std::path::PathBuf],
+) {
+    let fresh = cold(project.config(), overlays);
+    assert_eq!(
+        findings(project, &ReportScope::All),
+        findings(&fresh, &ReportScope::All)
+    );
+    for file in files {
+        let scope = ReportScope::Paths(vec![file.clone()]);
+        assert_eq!(
+            findings(project, &scope),
+            findings(&fresh, &scope),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn a_check_with_nothing_changed_reuses_the_last_project_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut project = project(root);
+    project.refresh().unwrap();
+    let views = root.join("shop/views.py");
+    let repository = root.join("shop/repository.py");
+    let leak = vec![("views.py".to_string(), 10, "FC101")];
+    assert_eq!(
+        codes(&project, &ReportScope::Paths(vec![views.clone()])),
+        leak
+    );
+    assert_eq!(project.project_passes(), 1);
+    // Another file asked about, and the same buffer again (a save): nothing changed.
+    assert_eq!(
+        codes(&project, &ReportScope::Paths(vec![repository.clone()])),
+        leak
+    );
+    project.set_overlay(&views, VIEW);
+    assert!(project.update_file(&views));
+    let first_overlay = codes(&project, &ReportScope::Paths(vec![views.clone()]));
+    assert_eq!(first_overlay, leak);
+    let passes = project.project_passes();
+    assert_eq!(passes, 2, "a file now read from a buffer is analysed again");
+    project.set_overlay(&views, VIEW);
+    assert!(project.update_file(&views));
+    assert_eq!(
+        codes(&project, &ReportScope::Paths(vec![views.clone()])),
+        leak
+    );
+    assert_eq!(
+        project.project_passes(),
+        passes,
+        "the same text again: reused"
+    );
+    // A real edit runs the pass again, and its result is a cold run's.
+    let fixed = VIEW.replace("jsonify(user)", "jsonify({\"id\": user.id})");
+    project.set_overlay(&views, fixed.as_str());
+    assert!(project.update_file(&views));
+    assert!(codes(&project, &ReportScope::Paths(vec![views.clone()])).is_empty());
+    assert_eq!(project.project_passes(), passes + 1);
+    assert_like_cold(&project, &[(views.clone(), fixed)], &[views, repository]);
+}
+
+/// A generated project of `count` views, each returning what its own helper module loads; the
+/// helpers load through a shared `loaders` module.
+fn generated(root: &Path, count: usize) -> Vec<std::path::PathBuf> {
+    write(
+        root,
+        "app/__init__.py",
+        "from flask import Blueprint\n\nbp = Blueprint(\"app\", __name__)\n",
+    );
+    write(
+        root,
+        "app/models.py",
+        "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass Account(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    password_hash = db.Column(db.String)\n",
+    );
+    write(
+        root,
+        "app/loaders.py",
+        "from app.models import Account\n\n\ndef load(account_id):\n    return Account.query.get_or_404(account_id)\n",
+    );
+    for n in 0..count {
+        write(root, &format!("app/helpers_{n}.py"), &helper(n, true));
+        write(
+            root,
+            &format!("app/views_{n}.py"),
+            &format!("from flask import jsonify\n\nfrom app import bp\nfrom app.helpers_{n} import fetch\n\n\n@bp.route(\"/v{n}/<int:account_id>\")\ndef show_{n}(account_id):\n    return jsonify(fetch(account_id))\n"),
+        );
+    }
+    let mut files = vec![
+        root.join("app/__init__.py"),
+        root.join("app/models.py"),
+        root.join("app/loaders.py"),
+    ];
+    for n in 0..count {
+        files.push(root.join(format!("app/helpers_{n}.py")));
+        files.push(root.join(format!("app/views_{n}.py")));
+    }
+    files
+}
+
+/// A helper that hands the view the model itself (`leaks`) or a dict of chosen fields.
+fn helper(n: usize, leaks: bool) -> String {
+    let body = if leaks {
+        "    return load(account_id)\n".to_string()
+    } else {
+        "    account = load(account_id)\n    return {\"id\": account.id}\n".to_string()
+    };
+    format!("from app.loaders import load\n\n\ndef fetch(account_id):\n    # helper {n}\n{body}")
+}
+
+#[test]
+fn edits_to_a_helper_module_update_the_findings_of_the_views_that_import_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files = generated(root, 4);
+    let mut project = project_at(root);
+    project.refresh().unwrap();
+    let view = |n: usize| ReportScope::Paths(vec![root.join(format!("app/views_{n}.py"))]);
+    let helper_path = |n: usize| root.join(format!("app/helpers_{n}.py"));
+    for n in 0..4 {
+        assert_eq!(
+            codes(&project, &view(n)),
+            vec![(format!("views_{n}.py"), 9, "FC101")]
+        );
+    }
+    let mut overlays = Vec::new();
+    assert_like_cold(&project, &overlays, &files);
+
+    // The edit that removes the leak clears it in the view of that helper only.
+    overlays.push((helper_path(2), helper(2, false)));
+    project.set_overlay(&helper_path(2), helper(2, false).as_str());
+    assert!(project.update_file(&helper_path(2)));
+    assert!(codes(&project, &view(2)).is_empty());
+    assert_eq!(codes(&project, &view(1)).len(), 1);
+    assert_like_cold(&project, &overlays, &files);
+
+    // The module that loads the model, asked about, shows the leaks it feeds (their related
+    // location is its query), one fewer after each fix.
+    let leaks = |views: &[usize]| -> Vec<(String, u32, &'static str)> {
+        views
+            .iter()
+            .map(|n| (format!("views_{n}.py"), 9, "FC101"))
+            .collect()
+    };
+    let scope = ReportScope::Paths(vec![root.join("app/loaders.py")]);
+    assert_eq!(codes(&project, &scope), leaks(&[0, 1, 3]));
+    overlays.push((helper_path(1), helper(1, false)));
+    project.set_overlay(&helper_path(1), helper(1, false).as_str());
+    assert!(project.update_file(&helper_path(1)));
+    assert_eq!(codes(&project, &scope), leaks(&[0, 3]));
+    assert_like_cold(&project, &overlays, &files);
+
+    // An edit to the module every helper uses changes every view: the loader returns a dict.
+    let loaders = root.join("app/loaders.py");
+    let text = "from app.models import Account\n\n\ndef load(account_id):\n    account = Account.query.get_or_404(account_id)\n    return {\"id\": account.id}\n".to_string();
+    overlays.push((loaders.clone(), text.clone()));
+    project.set_overlay(&loaders, text.as_str());
+    assert!(project.update_file(&loaders));
+    assert!(codes(&project, &ReportScope::All).is_empty());
+    assert_like_cold(&project, &overlays, &files);
+
+    // And back: the leak is in every view whose helper still hands on what it loads.
+    overlays.pop();
+    project.remove_overlay(&loaders);
+    assert!(project.update_file(&loaders));
+    assert_eq!(codes(&project, &ReportScope::All).len(), 2);
+    assert_like_cold(&project, &overlays, &files);
+}
+
+#[test]
+fn edits_in_the_demo_app_report_what_a_cold_check_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/demo_app");
+    let mut files = Vec::new();
+    copy_tree(&demo, root, &mut files);
+    files.sort();
+    let mut project = project_at(root);
+    project.refresh().unwrap();
+    let mut overlays = Vec::new();
+    assert_like_cold(&project, &overlays, &files);
+    // Each Python file in turn gets a buffer that drops its last function's body (or, for a file
+    // without one, an added line): every kind of module edited once.
+    for file in files
+        .iter()
+        .filter(|file| file.extension().is_some_and(|e| e == "py"))
+    {
+        let text = fs::read_to_string(file).unwrap();
+        let edited = match text.rfind("\n    return ") {
+            Some(at) => format!("{}\n    return None\n", &text[..at]),
+            None => format!("{text}\nEDITED = 1\n"),
+        };
+        project.set_overlay(file, edited.as_str());
+        assert!(project.update_file(file));
+        overlays.push((file.clone(), edited));
+    }
+    assert_like_cold(&project, &overlays, &files);
+    let edited = findings(&project, &ReportScope::All);
+    // Every buffer closed: back to the files on disk.
+    for (file, _) in overlays.drain(..) {
+        project.remove_overlay(&file);
+        assert!(project.update_file(&file));
+    }
+    assert_like_cold(&project, &overlays, &files);
+    assert_ne!(
+        edited,
+        findings(&project, &ReportScope::All),
+        "the edits changed findings"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path, files: &mut Vec<std::path::PathBuf>) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target, files);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+            files.push(target);
+        }
+    }
 }

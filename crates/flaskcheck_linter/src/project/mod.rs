@@ -11,7 +11,8 @@ pub mod root;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use flaskcheck_python::{parse_module, Position, TextRange};
@@ -24,7 +25,7 @@ use crate::check::check_file;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::discover::{discover, DiscoverError, ExcludeSet};
 use crate::index::ProjectIndex;
-use crate::lint::{index_stats, thread_pool, LintError, LintReport, Timings};
+use crate::lint::{index_stats, thread_pool, IndexStats, LintError, LintReport, Timings};
 use crate::module_name::PackageCache;
 use crate::panic::{install_quiet_hook, panic_message, quietly};
 use crate::registry::Rule;
@@ -84,6 +85,32 @@ struct ProjectFile {
     from: PassSource,
     /// Whether the text is an overlay (an editor's unsaved buffer) rather than the file on disk.
     overlay: bool,
+    /// Which run of the file pass `pass` is: a new number each time the pass is decoded or run,
+    /// kept while it is kept.
+    revision: u64,
+}
+
+/// What the project pass of a check read, file by file: equal stamps, equal findings.
+///
+/// The project pass is a function of every file's pass and of how its path is spelled (the
+/// selection is the project's own). A file pass is a function of the file's bytes, its module
+/// name and whether the bytes are an overlay, except for a pass that read another file (the
+/// OpenAPI file of a Connexion `add_api` call), which the stamp names by its revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    shown: PathBuf,
+    module: ModuleName,
+    overlay: bool,
+    content: Option<ContentHash>,
+    revision: Option<u64>,
+}
+
+/// The last check's findings before filtering, and what they were computed from.
+struct LastPass {
+    stamps: Vec<FileStamp>,
+    unreadable: Vec<(PathBuf, String)>,
+    diagnostics: Vec<Diagnostic>,
+    stats: IndexStats,
 }
 
 /// What discovery found: each file as printed and absolute, and the folders it could not read.
@@ -112,6 +139,13 @@ pub struct Project {
     cache: Option<Cache>,
     timings: Timings,
     stats: FillStats,
+    /// The next [`ProjectFile::revision`].
+    next_revision: u64,
+    /// Reused by a check that finds no file changed since (a save, another document of the
+    /// project asked about), which then neither builds the index nor runs the project pass.
+    last_pass: Mutex<Option<LastPass>>,
+    /// How many checks ran the project pass (the others reused the last one's).
+    project_passes: AtomicUsize,
 }
 
 impl Project {
@@ -135,6 +169,9 @@ impl Project {
             cache: None,
             timings: Timings::default(),
             stats: FillStats::default(),
+            next_revision: 0,
+            last_pass: Mutex::new(None),
+            project_passes: AtomicUsize::new(0),
         })
     }
 
@@ -153,6 +190,12 @@ impl Project {
 
     pub fn stats(&self) -> &FillStats {
         &self.stats
+    }
+
+    /// How many checks so far built the index and ran the project pass; a check that finds no
+    /// file changed since the last one reuses that one's findings.
+    pub fn project_passes(&self) -> usize {
+        self.project_passes.load(Ordering::Relaxed)
     }
 
     /// The cache file this project reads and writes, if it has a cache.
@@ -256,7 +299,10 @@ impl Project {
         self.timings.analyze = Duration::ZERO;
         let mut corrupt = 0;
         self.files = Vec::with_capacity(outcomes.len());
-        for (file, times, was_corrupt) in outcomes {
+        for (mut file, times, was_corrupt) in outcomes {
+            if file.from != PassSource::Kept {
+                file.revision = self.new_revision();
+            }
             self.timings.read += times.read;
             self.timings.parse += times.parse;
             self.timings.analyze += times.analyze;
@@ -293,7 +339,7 @@ impl Project {
         };
         let old = self.files.remove(index);
         let overlay = self.overlays.get(&absolute).cloned();
-        let (file, _, _) = self.pool.install(|| {
+        let (mut file, _, _) = self.pool.install(|| {
             fill_file(
                 old.source.id,
                 old.source.path.clone(),
@@ -305,8 +351,27 @@ impl Project {
                 &self.config.selection,
             )
         });
+        file.revision = self.new_revision();
         self.files.insert(index, file);
         true
+    }
+
+    fn new_revision(&mut self) -> u64 {
+        self.next_revision += 1;
+        self.next_revision
+    }
+
+    fn stamps(&self) -> Vec<FileStamp> {
+        self.files
+            .iter()
+            .map(|file| FileStamp {
+                shown: file.source.path.clone(),
+                module: file.module.clone(),
+                overlay: file.overlay,
+                content: file.content,
+                revision: file.pass.read_other_files().then_some(file.revision),
+            })
+            .collect()
     }
 
     fn discover(&self) -> Result<Found, LintError> {
@@ -404,7 +469,9 @@ impl Project {
     /// Builds the index, runs the project pass on every file, and returns the findings that
     /// belong to `scope`, filtered by the selection, `per-file-ignores` and suppression comments,
     /// sorted. (The project pass runs on every file: a finding in an unrequested file may have a
-    /// related location in a requested one.)
+    /// related location in a requested one.) When no file's pass changed since the last check
+    /// (the same bytes, module and spelling; a saved buffer, another document asked about), that
+    /// check's findings are filtered again instead: the project pass is a function of those.
     pub fn check(&self, scope: &ReportScope) -> LintReport {
         self.pool.install(|| self.check_in_pool(scope))
     }
@@ -473,23 +540,49 @@ impl Project {
             suppressions.push(&empty);
         }
 
-        let started = Instant::now();
-        let index = ProjectIndex::build(&analyses);
-        let stats = index_stats(&index, &analyses);
-        timings.index = started.elapsed();
+        let stamps = self.stamps();
+        let mut last_pass = self
+            .last_pass
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let reusable = last_pass
+            .as_ref()
+            .filter(|last| last.stamps == stamps && last.unreadable == self.unreadable);
+        let stats = if let Some(last) = reusable {
+            timings.index = Duration::ZERO;
+            timings.check = Duration::ZERO;
+            diagnostics = last.diagnostics.clone();
+            last.stats.clone()
+        } else {
+            let started = Instant::now();
+            let index = ProjectIndex::build(&analyses);
+            let stats = index_stats(&index, &analyses);
+            timings.index = started.elapsed();
 
-        let started = Instant::now();
-        let selection = &self.config.selection;
-        let project: Vec<Vec<Diagnostic>> = files
-            .par_iter()
-            .zip(analyses.par_iter())
-            .map(|(file, analysis)| match analysis {
-                Some(analysis) => quietly(|| check_file(file, &files, analysis, &index, selection)),
-                None => Vec::new(),
-            })
-            .collect();
-        diagnostics.extend(project.into_iter().flatten());
-        timings.check = started.elapsed();
+            let started = Instant::now();
+            let selection = &self.config.selection;
+            let project: Vec<Vec<Diagnostic>> = files
+                .par_iter()
+                .zip(analyses.par_iter())
+                .map(|(file, analysis)| match analysis {
+                    Some(analysis) => {
+                        quietly(|| check_file(file, &files, analysis, &index, selection))
+                    }
+                    None => Vec::new(),
+                })
+                .collect();
+            diagnostics.extend(project.into_iter().flatten());
+            timings.check = started.elapsed();
+            self.project_passes.fetch_add(1, Ordering::Relaxed);
+            *last_pass = Some(LastPass {
+                stamps,
+                unreadable: self.unreadable.clone(),
+                diagnostics: diagnostics.clone(),
+                stats: stats.clone(),
+            });
+            stats
+        };
+        drop(last_pass);
 
         let mut diagnostics = self.filter_diagnostics(diagnostics, &files, &suppressions);
         sort_diagnostics(&mut diagnostics, &files);
@@ -513,7 +606,6 @@ impl Project {
             .filter_map(|(analysis, _)| *analysis)
             .flat_map(|analysis| analysis.facts.warnings.iter().map(|w| w.to_string()))
             .collect();
-        drop(index);
         LintReport {
             files,
             diagnostics,
@@ -731,6 +823,7 @@ fn fill_file(
                 pass,
                 from: PassSource::Analyzed,
                 overlay: false,
+                revision: 0,
             };
             return (file, times, false);
         }
@@ -770,6 +863,7 @@ fn fill_file(
                         pass,
                         from: PassSource::Cached,
                         overlay: false,
+                        revision: 0,
                     };
                     renumber(&mut file, id);
                     // Decoding the entry is this file's read.
@@ -802,6 +896,7 @@ fn fill_file(
         pass,
         from: PassSource::Analyzed,
         overlay: is_overlay,
+        revision: 0,
     };
     (file, times, corrupt)
 }
