@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use flaskcheck_python::{parse_module, Position, TextRange};
+use flaskcheck_python::{parse_module, ErrorKind, Position, SyntaxError, TextRange};
 use rayon::prelude::*;
 
 use crate::analyze::{analyze_module, FileAnalysis, ModuleName};
@@ -360,27 +360,24 @@ fn lint_file(
     let text = Arc::clone(outcome.file.text_if_any().expect("loaded"));
 
     let started = Instant::now();
-    let parsed = match parse_module(&text) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            outcome.parse = started.elapsed();
-            let mut diagnostic = Diagnostic::new(
-                Rule::SyntaxError,
-                format!("syntax error: {}", error.message),
-                id,
-                outcome.file.span(error.range),
-            );
-            if error.further_errors > 0 {
-                diagnostic.help = Some(format!(
-                    "the parser recovered and found {} more error(s) after this one",
-                    error.further_errors
-                ));
-            }
-            outcome.diagnostics.push(diagnostic);
+    // A panic in the parser is caught like one in the analysis: that file is FC002.
+    let parsed = quietly(|| catch_unwind(|| parse_module(&text)));
+    outcome.parse = started.elapsed();
+    let parsed = match parsed {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(error)) => {
+            outcome
+                .diagnostics
+                .push(syntax_error_diagnostic(&outcome.file, &error));
+            return outcome;
+        }
+        Err(payload) => {
+            outcome
+                .diagnostics
+                .push(internal_error(&outcome.file, "parsing", &*payload));
             return outcome;
         }
     };
-    outcome.parse = started.elapsed();
     outcome.suppressions = FileSuppressions::from_comments(&outcome.file, parsed.comment_ranges());
 
     let started = Instant::now();
@@ -390,33 +387,52 @@ fn lint_file(
             analyze_module(file, module_name, parsed.module(), selection)
         }))
     });
+    drop(parsed);
     match result {
         Ok(mut analysis) => {
-            if analysis.too_deep {
-                parsed.drop_deep();
-            } else {
-                drop(parsed);
-            }
             outcome.diagnostics.append(&mut analysis.diagnostics);
             outcome.analysis = Some(analysis);
         }
         Err(payload) => {
-            parsed.drop_deep();
-            outcome.diagnostics.push(
-                Diagnostic::new(
-                    Rule::InternalError,
-                    format!("analyzing this file failed: {}", panic_message(&*payload)),
-                    id,
-                    outcome.file.line_span(1),
-                )
-                .with_help("this is a bug in flaskcheck; the other files were still checked"),
-            );
+            outcome
+                .diagnostics
+                .push(internal_error(&outcome.file, "analyzing", &*payload));
         }
     }
     outcome.analyze = started.elapsed();
     // The facts are what the rest of the run needs; the text is read again if a finding needs it.
     outcome.file.release_text();
     outcome
+}
+
+fn syntax_error_diagnostic(file: &SourceFile, error: &SyntaxError) -> Diagnostic {
+    let message = match error.kind {
+        ErrorKind::Syntax => format!("syntax error: {}", error.message),
+        ErrorKind::Limit => error.message.clone(),
+    };
+    let mut diagnostic =
+        Diagnostic::new(Rule::SyntaxError, message, file.id, file.span(error.range));
+    if error.further_errors > 0 {
+        diagnostic.help = Some(format!(
+            "the parser recovered and found {} more error(s) after this one",
+            error.further_errors
+        ));
+    }
+    diagnostic
+}
+
+fn internal_error(
+    file: &SourceFile,
+    phase: &str,
+    payload: &(dyn std::any::Any + Send),
+) -> Diagnostic {
+    Diagnostic::new(
+        Rule::InternalError,
+        format!("{phase} this file failed: {}", panic_message(payload)),
+        file.id,
+        file.line_span(1),
+    )
+    .with_help("this is a bug in flaskcheck; the other files were still checked")
 }
 
 fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {

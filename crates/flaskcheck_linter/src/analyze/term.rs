@@ -118,6 +118,11 @@ impl CallTerm {
 /// large says nothing a rule could use.
 const MAX_WIDTH: usize = 16;
 
+/// Dotted names longer than this stay attributes of a shorter one: real qualified names are far
+/// shorter, and folding every link of `x = x.a` (repeated) into a longer name would take memory
+/// quadratic in the chain.
+const MAX_SYMBOL_LEN: usize = 256;
+
 /// A file's terms. Id 0 is [`Term::Unknown`] and id 1 is [`Term::Const`].
 #[derive(Debug, Clone)]
 pub struct Terms {
@@ -210,8 +215,9 @@ impl Terms {
         self.push(Term::Exception(range))
     }
 
-    /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol, which
-    /// the index resolves through modules and module-level bindings alike.
+    /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol (up to
+    /// [`MAX_SYMBOL_LEN`]), which the index resolves through modules and module-level bindings
+    /// alike.
     pub fn attr(&mut self, value: TermId, attr: &str) -> TermId {
         if !value.is_interesting() {
             return TermId::UNKNOWN;
@@ -221,7 +227,7 @@ impl Terms {
             return id;
         }
         let id = match self.get(value) {
-            Term::Global(symbol) => {
+            Term::Global(symbol) if symbol.len() + attr.len() < MAX_SYMBOL_LEN => {
                 let symbol = format!("{symbol}.{attr}");
                 self.global(symbol)
             }

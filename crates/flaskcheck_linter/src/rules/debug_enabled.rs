@@ -16,7 +16,7 @@ use super::config_context::{
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::last_segment;
@@ -227,7 +227,7 @@ fn call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         // `app.config.update(DEBUG=True)`, `app.config.from_mapping({"DEBUG": True})`
         "update" | "from_mapping" if is_config(&attr.value) => {
-            if let Some(range) = debug_true_in_mapping(call) {
+            if let Some(range) = debug_true_in_mapping(call, Depth::MAX) {
                 report(
                     checker,
                     range,
@@ -307,7 +307,8 @@ fn werkzeug_debugger(checker: &mut Checker<'_>, call: &ast::ExprCall) {
 }
 
 /// The `DEBUG=True` keyword or `"DEBUG": True` entry of `update(...)`/`from_mapping(...)`.
-fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
+fn debug_true_in_mapping(call: &ast::ExprCall, depth: Depth) -> Option<TextRange> {
+    let depth = depth.deeper()?;
     for keyword in &call.arguments.keywords {
         if keyword
             .arg
@@ -331,7 +332,7 @@ fn debug_true_in_mapping(call: &ast::ExprCall) -> Option<TextRange> {
             }
             // `update(dict(DEBUG=True, ...))`
             Expr::Call(inner) if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "dict") => {
-                if let Some(range) = debug_true_in_mapping(inner) {
+                if let Some(range) = debug_true_in_mapping(inner, depth) {
                     return Some(range);
                 }
             }

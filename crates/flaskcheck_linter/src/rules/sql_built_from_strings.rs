@@ -818,13 +818,7 @@ fn is_module_variable(ctx: &ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
     };
     ctx.index
         .module(module)
-        .and_then(|file| ctx.index.facts(file))
-        .is_some_and(|facts| {
-            facts
-                .globals
-                .iter()
-                .any(|binding| binding.name.as_str() == name)
-        })
+        .is_some_and(|file| ctx.index.global_binding(file, name).is_some())
 }
 
 /// What a parameter of the function holding the statement may carry; `None` for a route

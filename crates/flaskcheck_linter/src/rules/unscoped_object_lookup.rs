@@ -21,7 +21,7 @@ use super::sensitive::words;
 use super::RuleChecks;
 use crate::analyze::facts::FunctionFacts;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{for_each_expr, Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::{ClassId, FuncId, Kind, ProjectIndex, QUERY_ONE};
@@ -296,59 +296,68 @@ fn is_denial_status(expr: &Expr) -> bool {
 /// The current user: `current_user` (Flask-Login), `g.user`, `get_jwt_identity()`,
 /// `session["user_id"]`, and attributes of these (`current_user.id`).
 fn is_current_user(expr: &Expr) -> bool {
-    match expr {
-        Expr::Name(name) => matches!(
-            name.id.as_str(),
-            "current_user" | "current_identity" | "current_account" | "current_member"
-        ),
-        Expr::Attribute(attr) => {
-            if attr.attr.id.as_str() == "current_user" {
-                return true;
+    // Down the chain of attributes and subscripts: `current_user.orders[0].id`.
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(name) => {
+                return matches!(
+                    name.id.as_str(),
+                    "current_user" | "current_identity" | "current_account" | "current_member"
+                )
             }
-            if let Expr::Name(receiver) = &*attr.value {
-                if receiver.id.as_str() == "g"
-                    && matches!(
-                        attr.attr.id.as_str(),
-                        "user"
-                            | "identity"
-                            | "account"
-                            | "member"
-                            | "tenant"
-                            | "org"
-                            | "organization"
-                            | "user_id"
-                            | "current_user_id"
-                    )
+            Expr::Attribute(attr) => {
+                if attr.attr.id.as_str() == "current_user" {
+                    return true;
+                }
+                if let Expr::Name(receiver) = &*attr.value {
+                    if receiver.id.as_str() == "g"
+                        && matches!(
+                            attr.attr.id.as_str(),
+                            "user"
+                                | "identity"
+                                | "account"
+                                | "member"
+                                | "tenant"
+                                | "org"
+                                | "organization"
+                                | "user_id"
+                                | "current_user_id"
+                        )
+                    {
+                        return true;
+                    }
+                }
+                expr = &attr.value;
+            }
+            Expr::Call(call) => {
+                if let Some(name) = callee_last(&call.func) {
+                    if matches!(
+                        name,
+                        "get_jwt_identity" | "get_current_user" | "current_user_id" | "get_jwt"
+                    ) {
+                        return true;
+                    }
+                    // `session.get("user_id")`
+                    if name == "get" {
+                        if let Expr::Attribute(attr) = &*call.func {
+                            return is_session(&attr.value)
+                                && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
+                        }
+                    }
+                }
+                return false;
+            }
+            Expr::Subscript(subscript) => {
+                if is_session(&subscript.value)
+                    && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
                 {
                     return true;
                 }
+                expr = &subscript.value;
             }
-            is_current_user(&attr.value)
+            _ => return false,
         }
-        Expr::Call(call) => {
-            if let Some(name) = callee_last(&call.func) {
-                if matches!(
-                    name,
-                    "get_jwt_identity" | "get_current_user" | "current_user_id" | "get_jwt"
-                ) {
-                    return true;
-                }
-                // `session.get("user_id")`
-                if name == "get" {
-                    if let Expr::Attribute(attr) = &*call.func {
-                        return is_session(&attr.value)
-                            && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
-                    }
-                }
-            }
-            false
-        }
-        Expr::Subscript(subscript) => {
-            is_session(&subscript.value)
-                && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
-                || is_current_user(&subscript.value)
-        }
-        _ => false,
     }
 }
 
@@ -359,7 +368,20 @@ fn is_session(expr: &Expr) -> bool {
 /// Whether the current user appears anywhere in `expr`.
 fn mentions_current_user(expr: &Expr) -> bool {
     let mut found = false;
-    visit_expr(expr, &mut |expr| found |= is_current_user(expr));
+    // `is_current_user` follows a chain of attributes and subscripts down from its head, so the
+    // rest of the chain needs no check of its own (which would make a long chain quadratic).
+    // The walk visits an attribute's or subscript's value right after it.
+    let mut checked_by_head: *const Expr = std::ptr::null();
+    for_each_expr(expr, &mut |expr| {
+        if !std::ptr::eq(expr, checked_by_head) {
+            found |= is_current_user(expr);
+        }
+        checked_by_head = match expr {
+            Expr::Attribute(attr) => &*attr.value,
+            Expr::Subscript(subscript) => &*subscript.value,
+            _ => std::ptr::null(),
+        };
+    });
     found
 }
 
@@ -367,7 +389,7 @@ fn mentions_current_user(expr: &Expr) -> bool {
 /// visibility.
 fn names_scoping_attribute(expr: &Expr) -> bool {
     let mut found = false;
-    visit_expr(expr, &mut |expr| match expr {
+    for_each_expr(expr, &mut |expr| match expr {
         Expr::Attribute(attr) => {
             let name = attr.attr.id.as_str();
             found |= OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
@@ -420,19 +442,6 @@ fn is_owner_field(name: &str) -> bool {
                 | "creator"
                 | "createdby"
         )
-}
-
-/// Calls `f` on `expr` and every expression inside it.
-fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
-    use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
-    struct Walk<'f>(&'f mut dyn FnMut(&Expr));
-    impl<'a> Visitor<'a> for Walk<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            walk_expr(self, expr);
-        }
-    }
-    Walk(f).visit_expr(expr);
 }
 
 /// `abort(403)`, `current_user.can(...)`, `check_owner(post)`, `ensure_can_edit(post, user)`,
@@ -502,13 +511,21 @@ fn lookup(
     }
     // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
     // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
-    let mut pending: Vec<&Expr> = receiver.into_iter().collect();
-    pending.extend(call.arguments.args.iter());
-    while let Some(expr) = pending.pop() {
+    // Each expression with whether `is_current_user` has already seen it, as part of the chain
+    // of attributes below one it was asked about, and how deep it is.
+    let mut pending: Vec<(&Expr, bool, Depth)> = receiver
+        .into_iter()
+        .chain(call.arguments.args.iter())
+        .map(|expr| (expr, false, Depth::MAX))
+        .collect();
+    while let Some((expr, seen, depth)) = pending.pop() {
+        let Some(depth) = depth.deeper() else {
+            continue;
+        };
         match expr {
             Expr::Call(inner) => {
                 let Expr::Attribute(inner_attr) = &*inner.func else {
-                    pending.extend(inner.arguments.args.iter());
+                    pending.extend(inner.arguments.args.iter().map(|arg| (arg, false, depth)));
                     continue;
                 };
                 match inner_attr.attr.id.as_str() {
@@ -533,25 +550,25 @@ fn lookup(
                             if names_scoping_attribute(arg) || mentions_current_user(arg) {
                                 scoped = true;
                             }
-                            key_comparisons(arg, &mut keys);
+                            key_comparisons(arg, &mut keys, Depth::MAX);
                         }
                     }
                     "with_parent" => scoped = true,
                     "execute" | "scalars" | "scalar" => {
-                        pending.extend(inner.arguments.args.iter());
+                        pending.extend(inner.arguments.args.iter().map(|arg| (arg, false, depth)));
                     }
                     _ => {}
                 }
-                pending.push(&inner_attr.value);
+                pending.push((&inner_attr.value, false, depth));
             }
             Expr::Attribute(inner) => {
                 // `current_user.orders.filter_by(id=...)`: through the owner's relationship.
-                if is_current_user(expr) {
+                if !seen && is_current_user(expr) {
                     scoped = true;
                 }
-                pending.push(&inner.value);
+                pending.push((&inner.value, true, depth));
             }
-            Expr::Name(_) if is_current_user(expr) => scoped = true,
+            Expr::Name(_) if !seen && is_current_user(expr) => scoped = true,
             _ => {}
         }
     }
@@ -581,7 +598,10 @@ fn is_key_name(name: &str) -> bool {
 
 /// The values compared with key columns in a `filter`/`where` condition:
 /// `Post.id == post_id`, `and_(Post.id == post_id, ...)`.
-fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
+fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>, depth: Depth) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     match condition {
         Expr::Compare(compare)
             if compare.ops.len() == 1 && matches!(compare.ops[0], ast::CmpOp::Eq) =>
@@ -599,12 +619,12 @@ fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
         }
         Expr::Call(call) if matches!(callee_last(&call.func), Some("and_")) => {
             for arg in &call.arguments.args {
-                key_comparisons(arg, keys);
+                key_comparisons(arg, keys, depth);
             }
         }
         Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => {
             for value in &boolop.values {
-                key_comparisons(value, keys);
+                key_comparisons(value, keys, depth);
             }
         }
         _ => {}
