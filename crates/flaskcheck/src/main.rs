@@ -48,11 +48,10 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // Output cut short by its reader (`flaskcheck rules | head -1`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_CLEAN),
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return ExitCode::from(EXIT_CLEAN);
-            }
-            eprintln!("flaskcheck: error: {err:#}");
+            note(format_args!("flaskcheck: error: {err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -62,6 +61,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// A line on stderr. Unlike `eprintln!`, it does not panic when stderr is gone (`2>&1 | head`).
+fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+fn warn(message: &str) {
+    note(format_args!("flaskcheck: warning: {message}"));
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -74,14 +82,15 @@ fn run(cli: Cli) -> Result<u8> {
             let started = Instant::now();
             let report = parse_only(&paths, &exclude, threads)?;
             let elapsed = started.elapsed();
-            println!(
+            writeln!(
+                io::stdout(),
                 "parsed {} files ({:.1} MB) in {:.3}s: {} syntax errors, {} unreadable",
                 report.files,
                 report.bytes as f64 / 1e6,
                 elapsed.as_secs_f64(),
                 report.syntax_errors,
                 report.unreadable
-            );
+            )?;
             Ok(EXIT_CLEAN)
         }
         Command::Debug(DebugCommand::Index { paths }) => {
@@ -127,7 +136,10 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         Some(ConfigFile::load(path, &cwd)?)
     } else {
         let start = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
-        ConfigFile::find(start, &cwd)?
+        let mut warnings = Vec::new();
+        let found = ConfigFile::find(start, &cwd, &mut warnings)?;
+        warnings.iter().for_each(|warning| warn(warning));
+        found
     };
     let overrides = Overrides {
         select: args.select.clone(),
@@ -158,18 +170,19 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     };
 
     let mut report = lint(&options)?;
+    report.warnings.iter().for_each(|warning| warn(warning));
 
     if let Some(path) = &args.write_baseline {
         let location = BaselineLocation::new(path, &cwd);
         let baseline = Baseline::from_report(&report, &location);
         baseline.write(&location)?;
         if !args.quiet {
-            eprintln!(
+            note(format_args!(
                 "Wrote {} to {} ({} checked)",
                 plural(baseline.entries.len(), "finding"),
                 path.display(),
-                plural(report.files.len(), "file"),
-            );
+                plural(report.files_checked(), "file"),
+            ));
         }
         return Ok(EXIT_CLEAN);
     }
@@ -191,9 +204,15 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    render::render(args.output_format, &report, &render_options, &mut out)
-        .context("writing the report")?;
-    out.flush().context("writing the report")?;
+    let written = render::render(args.output_format, &report, &render_options, &mut out)
+        .and_then(|()| out.flush());
+    match written {
+        // The reader stopped reading (`flaskcheck lint . | head -1`): the run is what it is, and
+        // the exit code says so, as if the whole report had been read.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other.context("writing the report")?,
+    }
+    drop(out);
     let render_time = started.elapsed();
 
     let problems = report.diagnostics.len();
@@ -206,16 +225,16 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         } else {
             String::new()
         };
-        eprintln!(
+        note(format_args!(
             "Found {} in {} ({} checked{known})",
             plural(problems, "problem"),
             plural(report.files_with_problems(), "file"),
-            plural(report.files.len(), "file"),
-        );
+            plural(report.files_checked(), "file"),
+        ));
     }
     if args.timings {
         let t = report.timings;
-        eprintln!(
+        note(format_args!(
             "timings: discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | render {:.1}ms",
             ms(t.discover),
             ms(t.files_wall),
@@ -225,7 +244,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
             ms(t.index),
             ms(t.check),
             ms(render_time)
-        );
+        ));
     }
     let failing = report
         .diagnostics

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::file_io::{read_regular_text, write_atomically, ReadError};
 use crate::fingerprint::{fingerprints, FINGERPRINT_VERSION};
 use crate::lint::LintReport;
 use crate::paths;
@@ -43,10 +44,7 @@ pub struct BaselineEntry {
 pub enum BaselineError {
     // The I/O error is the `source`: the CLI prints it after the message, once.
     #[error("cannot read the baseline {}", .path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: ReadError },
     #[error("the baseline {} is not a flaskcheck baseline: {message}", .path.display())]
     Parse { path: PathBuf, message: String },
     #[error(
@@ -118,7 +116,7 @@ impl Baseline {
 
     pub fn read(location: &BaselineLocation) -> Result<Baseline, BaselineError> {
         let path = &location.path;
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let text = read_regular_text(path).map_err(|source| BaselineError::Read {
             path: path.clone(),
             source,
         })?;
@@ -147,7 +145,7 @@ impl Baseline {
     pub fn write(&self, location: &BaselineLocation) -> Result<(), BaselineError> {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline serializes");
         text.push('\n');
-        std::fs::write(&location.path, text).map_err(|source| BaselineError::Write {
+        write_atomically(&location.path, text.as_bytes()).map_err(|source| BaselineError::Write {
             path: location.path.clone(),
             source,
         })
@@ -256,7 +254,9 @@ mod tests {
         };
         let make = |lines: &[u32]| LintReport {
             files: vec![file.clone()],
+            unreadable_folders: 0,
             diagnostics: lines.iter().map(|&line| finding(line)).collect(),
+            warnings: Vec::new(),
             timings: crate::lint::Timings::default(),
             index: Default::default(),
         };

@@ -11,7 +11,7 @@ use crate::source::FileId;
 
 /// How much a finding matters. Rule documents give each rule a default; a rule may lower or raise
 /// it for one finding (for example when the value provably comes from the request).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -34,6 +34,29 @@ impl Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// From a string only: a derived enum also takes a table, and says "string or table" to a value of
+/// another type (`fail-on = 3`).
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl serde::de::Visitor<'_> for Names {
+            type Value = Severity;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("one of `low`, `medium`, `high`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Severity, E> {
+                Severity::ALL
+                    .into_iter()
+                    .find(|severity| severity.as_str() == value)
+                    .ok_or_else(|| E::unknown_variant(value, &["low", "medium", "high"]))
+            }
+        }
+        deserializer.deserialize_str(Names)
     }
 }
 

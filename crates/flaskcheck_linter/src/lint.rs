@@ -32,7 +32,7 @@ pub struct LintOptions {
     pub paths: Vec<PathBuf>,
     pub selection: RuleSelection,
     pub exclude: ExcludeSet,
-    /// Worker threads; 0 means one per core.
+    /// Worker threads; 0 means one per core. At most [`MAX_THREADS_PER_CORE`] per core.
     pub threads: usize,
     /// Rules turned off for some files.
     pub per_file_ignores: PerFileIgnores,
@@ -92,10 +92,15 @@ pub struct IndexStats {
 
 #[derive(Debug)]
 pub struct LintReport {
-    /// Every file linted, indexed by [`FileId`].
+    /// Every file linted, indexed by [`FileId`], then the folders the walk could not read (which
+    /// have a finding each).
     pub files: Vec<SourceFile>,
+    /// How many of `files` are unreadable folders (the last ones).
+    pub unreadable_folders: usize,
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems that did not stop the run and concern no file linted (an ignore file skipped).
+    pub warnings: Vec<String>,
     pub timings: Timings,
     pub index: IndexStats,
 }
@@ -103,6 +108,11 @@ pub struct LintReport {
 impl LintReport {
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.index()]
+    }
+
+    /// How many files were linted (unreadable folders are not counted).
+    pub fn files_checked(&self) -> usize {
+        self.files.len() - self.unreadable_folders
     }
 
     pub fn files_with_problems(&self) -> usize {
@@ -128,9 +138,14 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, LintError> {
     pool.install(|| lint_in_pool(options, pool.current_num_threads()))
 }
 
+/// More threads than this per core only cost memory (each has a 16 MiB stack) and start-up time:
+/// `--threads 100000` would spend minutes starting threads.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.min(cores * MAX_THREADS_PER_CORE))
         .stack_size(WORKER_STACK_SIZE)
         .thread_name(|i| format!("flaskcheck-worker-{i}"))
         .build()
@@ -177,10 +192,11 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
         suppressions.push(outcome.suppressions);
         diagnostics.extend(outcome.diagnostics);
     }
-    // Folders the walk could not read are reported like unreadable files.
+    // Folders the walk could not read have a finding each, at the folder.
+    let unreadable_folders = discovered.unreadable.len();
     for (path, message) in discovered.unreadable {
         let id = FileId(u32::try_from(files.len()).expect("fewer than 4 billion files"));
-        diagnostics.push(unreadable(id, &message));
+        diagnostics.push(at_start(id, format!("cannot read folder: {message}")));
         files.push(SourceFile::without_text(id, &path));
         analyses.push(None);
     }
@@ -223,7 +239,9 @@ fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, Lin
     }
     Ok(LintReport {
         files,
+        unreadable_folders,
         diagnostics,
+        warnings: discovered.warnings,
         timings,
         index: stats,
     })
@@ -437,7 +455,7 @@ fn internal_error(
 
 fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
     match error {
-        LoadError::Io(err) => unreadable(id, &err.to_string()),
+        LoadError::Read(err) => unreadable(id, &err.to_string()),
         LoadError::Decode(err) => Diagnostic::new(
             Rule::SyntaxError,
             err.to_string(),
@@ -451,9 +469,14 @@ fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
 }
 
 fn unreadable(id: FileId, message: &str) -> Diagnostic {
+    at_start(id, format!("cannot read file: {message}"))
+}
+
+/// FC000 at the start of a file (or folder) that has no text.
+fn at_start(id: FileId, message: String) -> Diagnostic {
     Diagnostic::new(
         Rule::SyntaxError,
-        format!("cannot read file: {message}"),
+        message,
         id,
         Span {
             range: TextRange::default(),

@@ -13,6 +13,7 @@ use flaskcheck_python::{decode_source, DecodeError, Locator, Position, TextRange
 use rustc_hash::FxHasher;
 
 use crate::diagnostic::Span;
+use crate::file_io::{read_regular_file, ReadError};
 
 /// A file's place in the run's file list. Diagnostics name files by id; the report maps ids back
 /// to paths.
@@ -44,7 +45,7 @@ pub struct SourceFile {
 /// Why a file has no text.
 #[derive(Debug)]
 pub enum LoadError {
-    Io(std::io::Error),
+    Read(ReadError),
     Decode(DecodeError),
 }
 
@@ -58,9 +59,14 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 impl SourceFile {
     /// Reads and decodes `path`.
     pub fn load(id: FileId, path: &Path) -> (SourceFile, Option<LoadError>) {
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_regular_file(path) {
             Ok(bytes) => bytes,
-            Err(err) => return (SourceFile::without_text(id, path), Some(LoadError::Io(err))),
+            Err(err) => {
+                return (
+                    SourceFile::without_text(id, path),
+                    Some(LoadError::Read(err)),
+                )
+            }
         };
         match decode_source(&bytes) {
             Ok(text) => {
@@ -125,7 +131,7 @@ impl SourceFile {
         if !self.has_text {
             return None;
         }
-        let bytes = std::fs::read(&self.path).ok()?;
+        let bytes = read_regular_file(&self.path).ok()?;
         if hash_bytes(&bytes) != self.content_hash {
             return None;
         }

@@ -25,7 +25,17 @@ pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 /// invisible format characters, and the line and paragraph separators. For text a person reads:
 /// messages, file names, source lines.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    escape(text, needs_escape)
+}
+
+/// [`printable`] for a line of source shown under a finding: tabs stay (the renderer expands
+/// them).
+pub fn printable_source_line(line: &str) -> Cow<'_, str> {
+    escape(line, |c| c != '\t' && needs_escape(c))
+}
+
+fn escape(text: &str, needs_escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -39,7 +49,8 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
+/// Whether [`printable`] escapes `c`.
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -112,5 +123,6 @@ mod tests {
             "a\\u{1b}[2Jb\\u{9}c\\u{202e}d\\u{2066}e\\u{200b}\\u{7f}\\u{85}"
         );
         assert_eq!(printable("line\nbreak\r"), "line\\u{a}break\\u{d}");
+        assert_eq!(printable_source_line("\tx\x1b"), "\tx\\u{1b}");
     }
 }

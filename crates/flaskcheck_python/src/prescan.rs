@@ -498,14 +498,14 @@ impl Scanner<'_> {
         }
         loop {
             let rest = &self.bytes[self.pos..];
-            let Some(offset) = memchr::memchr3(quote, b'\\', b'\n', rest)
-                .into_iter()
-                .chain(memchr::memchr(b'\r', rest))
-                .min()
-            else {
+            let stop = memchr::memchr3(quote, b'\\', b'\n', rest).unwrap_or(rest.len());
+            // A lone `\r` ends a line too; looked for only before the first other stop, so that
+            // every byte is searched once.
+            let offset = memchr::memchr(b'\r', &rest[..stop]).unwrap_or(stop);
+            if offset == rest.len() {
                 self.pos = self.bytes.len();
                 break;
-            };
+            }
             self.pos += offset;
             match self.bytes[self.pos] {
                 b'\\' => self.pos += 2,

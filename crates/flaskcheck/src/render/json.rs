@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use flaskcheck_linter::{LintReport, Position};
 use serde::Serialize;
 
-use super::display_path;
+use super::json_path;
 
 #[derive(Serialize)]
 struct JsonLocation {
@@ -53,7 +53,7 @@ pub fn render(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
             name: diagnostic.rule.name(),
             message: &diagnostic.message,
             severity: diagnostic.severity.as_str(),
-            filename: display_path(&report.file(diagnostic.file).path),
+            filename: json_path(&report.file(diagnostic.file).path),
             location: diagnostic.span.start.into(),
             end_location: diagnostic.span.end.into(),
             help: diagnostic.help.as_deref(),
@@ -61,7 +61,7 @@ pub fn render(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
                 .related
                 .iter()
                 .map(|related| JsonRelated {
-                    filename: display_path(&report.file(related.file).path),
+                    filename: json_path(&report.file(related.file).path),
                     location: related.span.start.into(),
                     end_location: related.span.end.into(),
                     message: related.message.clone(),
@@ -69,6 +69,6 @@ pub fn render(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
                 .collect(),
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &diagnostics).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &diagnostics).map_err(io::Error::from)?;
     writeln!(out)
 }
