@@ -132,7 +132,7 @@ shapes! {
     brackets: format!("x = {}\n", "(".repeat(8_000_000));
     nested_fstrings: format!("x = {}1{}\n", "f'{".repeat(40_000), "}'".repeat(40_000));
     prefix_operators: format!("x = {}1\n", "-".repeat(2_000_000));
-    nul_byte_in_a_string: "x = 'a\0b'\n".to_string();
+    nul_byte_in_a_string: String::from("x = 'a\0b'\n");
 }
 
 /// Valid code whose project structure is long: the analysis follows it as far as its bounds

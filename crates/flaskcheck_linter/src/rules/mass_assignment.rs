@@ -17,6 +17,7 @@ use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt, UnaryOp};
 use flaskcheck_python::Ranged;
 
+use super::source_text::one_line;
 use super::RuleChecks;
 use crate::analyze::term::CallTerm;
 use crate::analyze::{target_names, Checker, Depth, Node, NodeKinds, Term, TermId};
@@ -75,7 +76,7 @@ fn defer(
     target: &Expr,
     terms: Vec<TermId>,
 ) {
-    let text: String = checker.source(target.range()).split_whitespace().collect();
+    let text = one_line(checker.source(target.range()));
     checker.defer(
         Rule::MassAssignment,
         call.range(),

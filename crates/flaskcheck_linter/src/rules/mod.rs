@@ -22,6 +22,7 @@ pub(crate) mod select_star;
 mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
+mod source_text;
 pub(crate) mod sql_built_from_strings;
 pub(crate) mod unscoped_object_lookup;
 
