@@ -264,25 +264,23 @@ impl Excerpt {
         marks: &[usize],
         mapped: &mut HashMap<usize, usize>,
     ) {
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let char_of = |mark: usize| chars.partition_point(|&(at, _)| offset + at < mark);
-        let (first, last) = match (marks.iter().min(), marks.iter().max()) {
-            (Some(&first), Some(&last)) => (char_of(first), char_of(last)),
-            _ => (0, 0),
-        };
-        let (from, to) = if chars.len() <= MAX_LINE_CHARS {
-            (0, chars.len())
+        // Byte offsets in the line, on character boundaries (as marks are); only the window is
+        // walked through, never the whole line.
+        let first = marks.iter().min().map_or(0, |mark| mark - offset);
+        let last = marks.iter().max().map_or(0, |mark| mark - offset);
+        let (from, to) = if line.chars().nth(MAX_LINE_CHARS).is_none() {
+            (0, line.len())
         } else {
-            let from = first.saturating_sub(CONTEXT_CHARS);
-            let to = (last + CONTEXT_CHARS).max(from + MAX_LINE_CHARS / 2);
-            (from, to.min(from + MAX_LINE_CHARS).min(chars.len()))
+            let from = chars_before(line, first, CONTEXT_CHARS);
+            let to = chars_after(line, last, CONTEXT_CHARS)
+                .max(chars_after(line, from, MAX_LINE_CHARS / 2))
+                .min(chars_after(line, from, MAX_LINE_CHARS));
+            (from, to)
         };
-        let byte_at = |index: usize| chars.get(index).map_or(line.len(), |&(at, _)| at);
         if from > 0 {
             self.text.push('…');
         }
-        let shown_start = byte_at(from);
-        let shown_end = byte_at(to);
+        let (shown_start, shown_end) = (from, to);
         let mut cursor = shown_start;
         let mut sorted: Vec<usize> = marks.to_vec();
         sorted.sort_unstable();
@@ -298,7 +296,7 @@ impl Excerpt {
         }
         self.text
             .push_str(&printable_source_line(&line[cursor..shown_end]));
-        if to < chars.len() {
+        if to < line.len() {
             self.text.push('…');
         }
     }
@@ -309,6 +307,26 @@ impl Excerpt {
             .saturating_sub(1)
             .min(self.line_numbers.len().saturating_sub(1))
     }
+}
+
+/// The byte offset `count` characters before `at` in `line` (or its start).
+fn chars_before(line: &str, at: usize, count: usize) -> usize {
+    match count {
+        0 => at,
+        _ => line[..at]
+            .char_indices()
+            .rev()
+            .nth(count - 1)
+            .map_or(0, |(index, _)| index),
+    }
+}
+
+/// The byte offset `count` characters after `at` in `line` (or its end).
+fn chars_after(line: &str, at: usize, count: usize) -> usize {
+    line[at..]
+        .char_indices()
+        .nth(count)
+        .map_or(line.len(), |(index, _)| at + index)
 }
 
 impl<'a> Files<'a> for Excerpts {

@@ -31,6 +31,7 @@ use rustc_hash::FxHashSet;
 
 pub use facts::{Deferred, FileFacts, LocalId};
 pub use node_kinds::NodeKinds;
+pub(crate) use term::Visited;
 pub use term::{Symbol, Term, TermId, Terms};
 
 pub(crate) use depth::{for_each_expr, Depth};

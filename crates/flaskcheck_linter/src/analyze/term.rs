@@ -393,7 +393,11 @@ impl Terms {
     /// Whether `term` mentions a parameter of its function (then its meaning depends on the
     /// arguments of each call).
     pub fn mentions_param(&self, term: TermId, budget: u32) -> bool {
-        if budget == 0 {
+        self.mentions_param_in(term, budget, &mut Visited::default())
+    }
+
+    fn mentions_param_in(&self, term: TermId, budget: u32, visited: &mut Visited) -> bool {
+        if budget == 0 || !visited.first_visit(term, budget) {
             return false;
         }
         let budget = budget - 1;
@@ -411,26 +415,55 @@ impl Terms {
             | Term::Collect(inner)
             | Term::Keyed(_, inner)
             | Term::WithoutKey(inner, _)
-            | Term::AllowListed(inner) => self.mentions_param(*inner, budget),
+            | Term::AllowListed(inner) => self.mentions_param_in(*inner, budget, visited),
             Term::Call(call) => {
-                self.mentions_param(call.callee, budget)
+                self.mentions_param_in(call.callee, budget, visited)
                     || call
                         .args
                         .iter()
-                        .any(|&arg| self.mentions_param(arg, budget))
+                        .any(|&arg| self.mentions_param_in(arg, budget, visited))
                     || call
                         .keywords
                         .iter()
-                        .any(|(_, arg)| self.mentions_param(*arg, budget))
+                        .any(|(_, arg)| self.mentions_param_in(*arg, budget, visited))
                     || call
                         .unpacked
                         .iter()
-                        .any(|&arg| self.mentions_param(arg, budget))
+                        .any(|&arg| self.mentions_param_in(arg, budget, visited))
             }
             Term::Container(items)
             | Term::Sequence(items)
             | Term::Union(items)
-            | Term::Format(items) => items.iter().any(|&item| self.mentions_param(item, budget)),
+            | Term::Format(items) => items
+                .iter()
+                .any(|&item| self.mentions_param_in(item, budget, visited)),
+        }
+    }
+}
+
+/// The terms a bounded search through terms' parts has looked at, with the budget it had left
+/// there. Terms share their parts (`x = [x, x.a]` repeated, or in a loop, makes one term reachable
+/// by many paths), so a search that does not remember them takes time exponential in its budget.
+/// A search whose result depends on more than the term keys its visits by that too.
+#[derive(Debug)]
+pub(crate) struct Visited<K = TermId>(FxHashMap<K, u32>);
+
+impl<K> Default for Visited<K> {
+    fn default() -> Self {
+        Visited(FxHashMap::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Visited<K> {
+    /// Whether a search is to look at `term` with `budget` left: not when it already has, with as
+    /// much budget or more (it found there everything it could find now).
+    pub(crate) fn first_visit(&mut self, term: K, budget: u32) -> bool {
+        match self.0.get(&term) {
+            Some(&seen) if seen >= budget => false,
+            _ => {
+                self.0.insert(term, budget);
+                true
+            }
         }
     }
 }

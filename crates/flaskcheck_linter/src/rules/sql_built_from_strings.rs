@@ -13,14 +13,17 @@
 //! own body, `assert sort in ALLOWED` what follows. The file pass records the guarded value, the
 //! collection and the region; the project pass checks that the collection is a constant.
 
+use std::cell::RefCell;
+
 use flaskcheck_python::ast::{self as ast, Expr, Operator, Stmt};
 use flaskcheck_python::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashMap;
 
 use super::config_context::is_test_path;
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Key, Term, TermId, Terms};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Node, NodeKinds, Visited};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::last_segment;
@@ -277,7 +280,18 @@ fn collect_built(
     out: &mut Vec<(TextRange, Vec<TermId>)>,
     depth: u32,
 ) {
-    if depth == 0 || !term.is_interesting() {
+    collect_built_in(terms, term, fallback, out, depth, &mut Visited::default());
+}
+
+fn collect_built_in(
+    terms: &Terms,
+    term: TermId,
+    fallback: TextRange,
+    out: &mut Vec<(TextRange, Vec<TermId>)>,
+    depth: u32,
+    visited: &mut Visited,
+) {
+    if depth == 0 || !term.is_interesting() || !visited.first_visit(term, depth) {
         return;
     }
     match terms.get(term) {
@@ -289,7 +303,7 @@ fn collect_built(
         }
         Term::Union(items) => {
             for &item in items.iter() {
-                collect_built(terms, item, fallback, out, depth - 1);
+                collect_built_in(terms, item, fallback, out, depth - 1, visited);
             }
         }
         Term::Call(call)
@@ -336,6 +350,9 @@ struct Scan<'t> {
     escapes: &'t [TextRange],
     /// Values checked against a constant allow-list where the statement is built.
     guarded: &'t [TermId],
+    /// What [`classify`] found under each term, with the depth it had left there: terms share
+    /// parts, and without this a statement built in a loop takes time exponential in the depth.
+    classified: RefCell<FxHashMap<TermId, (u32, Option<Taint>)>>,
 }
 
 fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
@@ -382,6 +399,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
                 .map(|local| ctx.index.function_id(ctx.file_id(), local)),
             escapes: &escapes,
             guarded: &guarded,
+            classified: RefCell::default(),
         };
         let mut worst: Option<Taint> = None;
         for &term in &deferred.terms {
@@ -607,6 +625,31 @@ fn classify(
     if depth == 0 || !term.is_interesting() {
         return;
     }
+    let known = match scan.classified.borrow().get(&term) {
+        Some((seen, found)) if *seen >= depth => Some(found.clone()),
+        _ => None,
+    };
+    let found = known.unwrap_or_else(|| {
+        let mut found = None;
+        classify_parts(ctx, scan, term, &mut found, depth);
+        scan.classified
+            .borrow_mut()
+            .insert(term, (depth, found.clone()));
+        found
+    });
+    if let Some(taint) = found {
+        record(worst, taint);
+    }
+}
+
+/// [`classify`] for a term not classified yet (with as much depth).
+fn classify_parts(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    scan: &Scan<'_>,
+    term: TermId,
+    worst: &mut Option<Taint>,
+    depth: u32,
+) {
     let depth = depth - 1;
     let terms = scan.terms;
     if scan

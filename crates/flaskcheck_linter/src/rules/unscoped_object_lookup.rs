@@ -21,7 +21,7 @@ use super::sensitive::words;
 use super::RuleChecks;
 use crate::analyze::facts::FunctionFacts;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{for_each_expr, Checker, Depth, Node, NodeKinds};
+use crate::analyze::{for_each_expr, Checker, Depth, Node, NodeKinds, Visited};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::{ClassId, FuncId, Kind, ProjectIndex, QUERY_ONE};
@@ -481,6 +481,10 @@ fn is_permission_check(call: &ast::ExprCall) -> bool {
             .any(|w| CHECK_WORDS.contains(&w.as_str()))
 }
 
+/// How many links of the chain below a lookup are read (real query chains have a dozen at most:
+/// `db.session.query(A).join(B).filter(...).order_by(...).first()`).
+const MAX_CHAIN_LINKS: usize = 64;
+
 /// A lookup call: records its keys unless the query is scoped.
 fn lookup(
     checker: &mut Checker<'_>,
@@ -512,20 +516,24 @@ fn lookup(
     // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
     // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
     // Each expression with whether `is_current_user` has already seen it, as part of the chain
-    // of attributes below one it was asked about, and how deep it is.
-    let mut pending: Vec<(&Expr, bool, Depth)> = receiver
+    // of attributes below one it was asked about.
+    let mut pending: Vec<(&Expr, bool)> = receiver
         .into_iter()
         .chain(call.arguments.args.iter())
-        .map(|expr| (expr, false, Depth::MAX))
+        .map(|expr| (expr, false))
         .collect();
-    while let Some((expr, seen, depth)) = pending.pop() {
-        let Some(depth) = depth.deeper() else {
-            continue;
-        };
+    // Every call of a chain is a lookup of its own, each reading the chain below it: read that
+    // far only, or a long chain takes time quadratic in its length.
+    let mut links = 0;
+    while let Some((expr, seen)) = pending.pop() {
+        links += 1;
+        if links > MAX_CHAIN_LINKS {
+            break;
+        }
         match expr {
             Expr::Call(inner) => {
                 let Expr::Attribute(inner_attr) = &*inner.func else {
-                    pending.extend(inner.arguments.args.iter().map(|arg| (arg, false, depth)));
+                    pending.extend(inner.arguments.args.iter().map(|arg| (arg, false)));
                     continue;
                 };
                 match inner_attr.attr.id.as_str() {
@@ -555,18 +563,18 @@ fn lookup(
                     }
                     "with_parent" => scoped = true,
                     "execute" | "scalars" | "scalar" => {
-                        pending.extend(inner.arguments.args.iter().map(|arg| (arg, false, depth)));
+                        pending.extend(inner.arguments.args.iter().map(|arg| (arg, false)));
                     }
                     _ => {}
                 }
-                pending.push((&inner_attr.value, false, depth));
+                pending.push((&inner_attr.value, false));
             }
             Expr::Attribute(inner) => {
                 // `current_user.orders.filter_by(id=...)`: through the owner's relationship.
                 if !seen && is_current_user(expr) {
                     scoped = true;
                 }
-                pending.push((&inner.value, true, depth));
+                pending.push((&inner.value, true));
             }
             Expr::Name(_) if !seen && is_current_user(expr) => scoped = true,
             _ => {}
@@ -1070,25 +1078,37 @@ fn mentions_named(
     named: &dyn Fn(&str) -> bool,
     budget: u32,
 ) -> bool {
-    if budget == 0 {
+    mentions_named_in(terms, term, named, budget, &mut Visited::default())
+}
+
+fn mentions_named_in(
+    terms: &crate::analyze::Terms,
+    term: TermId,
+    named: &dyn Fn(&str) -> bool,
+    budget: u32,
+    visited: &mut Visited,
+) -> bool {
+    if budget == 0 || !visited.first_visit(term, budget) {
         return false;
     }
     match terms.get(term) {
         Term::Global(symbol) => named(last_segment(symbol)),
-        Term::Attr(inner, name) => named(name) || mentions_named(terms, *inner, named, budget - 1),
+        Term::Attr(inner, name) => {
+            named(name) || mentions_named_in(terms, *inner, named, budget - 1, visited)
+        }
         // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
         Term::Call(call) => {
-            mentions_named(terms, call.callee, named, budget - 1)
+            mentions_named_in(terms, call.callee, named, budget - 1, visited)
                 || call
                     .args
                     .iter()
-                    .any(|&arg| mentions_named(terms, arg, named, budget - 1))
+                    .any(|&arg| mentions_named_in(terms, arg, named, budget - 1, visited))
         }
         Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
-            .any(|&item| mentions_named(terms, item, named, budget - 1)),
+            .any(|&item| mentions_named_in(terms, item, named, budget - 1, visited)),
         Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
-            mentions_named(terms, *inner, named, budget - 1)
+            mentions_named_in(terms, *inner, named, budget - 1, visited)
         }
         _ => false,
     }
