@@ -8,38 +8,10 @@
 //! How long each shape takes is measured by `scripts/bench` (its "hostile shapes" group), not
 //! here.
 
-use std::path::Path;
+mod common;
 
-use flaskcheck_linter::{lint, LintOptions, LintReport, Rule, RuleSelection};
-
-/// A file every run must still analyse: FC504 on line 1.
-const ORDINARY: &str = "SECRET_KEY = \"kq8-hardcoded-4c1\"\n";
-
-fn lint_dir(dir: &Path) -> LintReport {
-    lint(&LintOptions {
-        paths: vec![dir.to_path_buf()],
-        selection: RuleSelection::all(),
-        threads: 2,
-        ..LintOptions::default()
-    })
-    .expect("the run completes")
-}
-
-/// The codes reported in `name`.
-fn codes_in(report: &LintReport, name: &str) -> Vec<&'static str> {
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            report
-                .file(d.file)
-                .path
-                .file_name()
-                .is_some_and(|n| n == name)
-        })
-        .map(|d| d.rule.code())
-        .collect()
-}
+use common::{codes_in, lint_dir, ORDINARY};
+use flaskcheck_linter::Rule;
 
 /// Lints `source` as `hostile.py` beside an ordinary file; returns the codes found in it.
 fn lint_shape(source: &str) -> Vec<&'static str> {

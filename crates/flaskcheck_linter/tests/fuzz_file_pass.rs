@@ -8,14 +8,12 @@
 //! beside the generated ones analysed. The number of cases is proptest's (`PROPTEST_CASES`):
 //! the default 256 here, more in the CI step that runs this test on its own.
 
-use std::path::Path;
+mod common;
 
-use flaskcheck_linter::{lint, LintOptions, LintReport, Rule, RuleSelection};
+use common::{codes_in, lint_dir, ORDINARY};
+use flaskcheck_linter::Rule;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-
-/// A file every run must still analyse: FC504 on line 1.
-const ORDINARY: &str = "SECRET_KEY = \"kq8-hardcoded-4c1\"\n";
 
 /// A link of a chain, repeated `depth` times around (or after) a leaf: `(open, close)`.
 const LINKS: &[(&str, &str)] = &[
@@ -144,16 +142,6 @@ fn module() -> impl Strategy<Value = String> {
     })
 }
 
-fn lint_project(dir: &Path) -> LintReport {
-    lint(&LintOptions {
-        paths: vec![dir.to_path_buf()],
-        selection: RuleSelection::all(),
-        threads: 2,
-        ..LintOptions::default()
-    })
-    .expect("the run completes")
-}
-
 proptest! {
     #![proptest_config(Config {
         // A failing case is reported with its seed; none is written to the source tree.
@@ -170,16 +158,8 @@ proptest! {
         std::fs::write(package.join("a.py"), &a).unwrap();
         std::fs::write(package.join("b.py"), b.replace("from .b import *", "from .a import *")).unwrap();
         std::fs::write(package.join("settings.py"), ORDINARY).unwrap();
-        let report = lint_project(dir.path());
-        let in_file = |name: &str| -> Vec<&'static str> {
-            report
-                .diagnostics
-                .iter()
-                .filter(|d| report.file(d.file).path.file_name().is_some_and(|n| n == name))
-                .map(|d| d.rule.code())
-                .collect()
-        };
-        prop_assert_eq!(in_file("settings.py"), vec![Rule::HardcodedSecret.code()]);
+        let report = lint_dir(dir.path());
+        prop_assert_eq!(codes_in(&report, "settings.py"), vec![Rule::HardcodedSecret.code()]);
         let internal: Vec<&str> = report
             .diagnostics
             .iter()

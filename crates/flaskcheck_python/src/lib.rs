@@ -12,7 +12,7 @@ mod prescan;
 
 pub use decode::{decode_source, DecodeError};
 pub use parse::{comment_ranges, parse_module, ErrorKind, ParsedModule, SyntaxError};
-pub use prescan::{too_deep_message, MAX_BRACKET_DEPTH, MAX_NESTING};
+pub use prescan::{too_deep_message, MAX_BRACKET_DEPTH, MAX_FSTRING_DEPTH, MAX_NESTING};
 
 pub use ruff_python_ast as ast;
 pub use ruff_python_ast::token::{Token, TokenKind, Tokens};

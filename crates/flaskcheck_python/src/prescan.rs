@@ -23,6 +23,11 @@ use crate::parse::{ErrorKind, SyntaxError};
 /// limit is applied here: such a file is a syntax error for Python itself.
 pub const MAX_BRACKET_DEPTH: usize = 200;
 
+/// CPython's tokenizer refuses more than 150 f-strings nested in each other (`MAXFSTRINGLEVEL`:
+/// "too many nested f-strings"). Ruff's parser takes time quadratic in this nesting, so it is
+/// refused here too.
+pub const MAX_FSTRING_DEPTH: usize = 150;
+
 /// flaskcheck's limit on nesting: statements and expressions nested deeper are not analyzed, and
 /// the file is reported as FC000. Real code stays far below it, and every recursion over the tree
 /// stays well inside the 16 MiB worker stacks (CPython 3.13 itself refuses to compile code nested
@@ -100,6 +105,8 @@ struct Scanner<'a> {
     base: Chains,
     /// Open brackets and replacement fields.
     brackets: usize,
+    /// Open f-strings and t-strings.
+    fstrings: usize,
     max_brackets: usize,
 }
 
@@ -125,6 +132,7 @@ pub(crate) fn prescan(source: &str) -> Result<Scan, SyntaxError> {
         frames: Vec::new(),
         base: Chains::default(),
         brackets: 0,
+        fstrings: 0,
         max_brackets: 0,
     };
     while scanner.pos < scanner.bytes.len() {
@@ -488,10 +496,21 @@ impl Scanner<'_> {
     /// A string literal starting at the quote under the cursor; an f-string or t-string opens a
     /// frame, any other string is skipped to its end.
     fn string(&mut self, formatted: bool, raw: bool) -> Result<(), SyntaxError> {
-        let quote = self.bytes[self.pos];
+        let quote_at = self.pos;
+        let quote = self.bytes[quote_at];
         let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
         self.pos += if triple { 3 } else { 1 };
         if formatted {
+            if self.fstrings == MAX_FSTRING_DEPTH {
+                return Err(refusal(
+                    ErrorKind::Syntax,
+                    format!(
+                        "too many nested f-strings (CPython allows at most {MAX_FSTRING_DEPTH})"
+                    ),
+                    quote_at,
+                ));
+            }
+            self.fstrings += 1;
             self.frames
                 .push(Frame::FString(StringKind { quote, triple, raw }));
             return Ok(());
@@ -538,6 +557,7 @@ impl Scanner<'_> {
     /// is an operand.
     fn end_fstring(&mut self, consumed: usize) {
         self.frames.pop();
+        self.fstrings -= 1;
         self.pos += consumed;
         self.operand();
     }
@@ -730,9 +750,24 @@ mod tests {
         assert_eq!(kind, ErrorKind::Syntax);
         assert!(message.contains("too many nested parentheses"), "{message}");
         assert_eq!(at, 4 + 200);
-        let fstrings = format!("x = {}1{}\n", "f'{".repeat(300), "}'".repeat(300));
+        let fstrings = format!("x = {}1{}\n", "(f'{".repeat(120), "}')".repeat(120));
         let (_, message, _) = refused(&fstrings).unwrap();
         assert!(message.contains("too many nested parentheses"), "{message}");
+    }
+
+    #[test]
+    fn fstrings_past_cpythons_limit_are_refused() {
+        let nested = |depth: usize| format!("x = {}1{}\n", "f'{".repeat(depth), "}'".repeat(depth));
+        assert_eq!(refused(&nested(MAX_FSTRING_DEPTH)), None);
+        let (kind, message, at) = refused(&nested(MAX_FSTRING_DEPTH + 1)).unwrap();
+        assert_eq!(kind, ErrorKind::Syntax);
+        assert_eq!(
+            message,
+            "too many nested f-strings (CPython allows at most 150)"
+        );
+        assert_eq!(at as usize, 4 + 3 * MAX_FSTRING_DEPTH + 1);
+        // Side by side, not nested: no limit.
+        assert_eq!(refused(&format!("x = {}\n", "f'{1}' ".repeat(1000))), None);
     }
 
     #[test]
