@@ -108,6 +108,13 @@ struct Scanner<'a> {
     /// Open f-strings and t-strings.
     fstrings: usize,
     max_brackets: usize,
+    /// Whether words and operators are read, for the chains. The first scan of a file only
+    /// follows brackets and strings, skipping everything else in runs; a logical line long
+    /// enough to hold a chain past the limit (each link takes a byte at least) is scanned again
+    /// with this set.
+    chains: bool,
+    /// Where the current logical line starts.
+    line_start: usize,
 }
 
 /// What the scan measured, for tests.
@@ -126,25 +133,69 @@ pub(crate) fn prescan(source: &str) -> Result<Scan, SyntaxError> {
             offset,
         ));
     }
-    let mut scanner = Scanner {
-        bytes: source.as_bytes(),
-        pos: 0,
-        frames: Vec::new(),
-        base: Chains::default(),
-        brackets: 0,
-        fstrings: 0,
-        max_brackets: 0,
-    };
-    while scanner.pos < scanner.bytes.len() {
-        match scanner.frames.last().copied() {
-            Some(Frame::FString(kind)) => scanner.fstring_literal(kind)?,
-            Some(Frame::FormatSpec(kind)) => scanner.format_spec(kind)?,
-            _ => scanner.code()?,
-        }
-    }
+    let mut scanner = Scanner::new(source.as_bytes(), 0, false);
+    scanner.run()?;
+    scanner.line_ends(source.len())?;
     Ok(Scan {
         max_brackets: scanner.max_brackets,
     })
+}
+
+/// Strings are searched a byte at a time for this long, then with memchr.
+const SHORT_STRING: usize = 48;
+
+/// The bytes the first scan stops at in code: those of strings, comments, brackets, line ends
+/// and continuations.
+const STOPS: [bool; 256] = stops(b"'\"#()[]{}\n\r\\");
+/// The same at the top level of a replacement field, where `:` starts the format spec.
+const STOPS_IN_FIELD: [bool; 256] = stops(b"'\"#()[]{}\n\r\\:");
+
+const fn stops(bytes: &[u8]) -> [bool; 256] {
+    let mut stops = [false; 256];
+    let mut index = 0;
+    while index < bytes.len() {
+        stops[bytes[index] as usize] = true;
+        index += 1;
+    }
+    stops
+}
+
+impl<'a> Scanner<'a> {
+    fn new(bytes: &'a [u8], pos: usize, chains: bool) -> Self {
+        Scanner {
+            bytes,
+            pos,
+            frames: Vec::new(),
+            base: Chains::default(),
+            brackets: 0,
+            fstrings: 0,
+            max_brackets: 0,
+            chains,
+            line_start: pos,
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        while self.pos < self.bytes.len() {
+            match self.frames.last().copied() {
+                Some(Frame::FString(kind)) => self.fstring_literal(kind)?,
+                Some(Frame::FormatSpec(kind)) => self.format_spec(kind)?,
+                _ => self.code()?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A logical line ends at `end`: on the first scan, one long enough for a chain past the
+    /// limit is scanned again, for its chains.
+    #[inline]
+    fn line_ends(&mut self, end: usize) -> Result<(), SyntaxError> {
+        if !self.chains && end - self.line_start > MAX_NESTING as usize {
+            Scanner::new(&self.bytes[..end], self.line_start, true).run()?;
+        }
+        self.line_start = end;
+        Ok(())
+    }
 }
 
 fn refusal(kind: ErrorKind, message: String, offset: usize) -> SyntaxError {
@@ -273,14 +324,24 @@ impl Scanner<'_> {
 
     /// One token (or a run of whitespace, or a comment) of code.
     fn code(&mut self) -> Result<(), SyntaxError> {
+        if !self.chains {
+            return self.code_brackets_only();
+        }
         let start = self.pos;
         let byte = self.bytes[start];
         match byte {
-            b' ' | b'\t' | b'\x0c' => self.pos += 1,
+            b' ' | b'\t' | b'\x0c' => {
+                let run = self.bytes[start..]
+                    .iter()
+                    .position(|&b| !matches!(b, b' ' | b'\t' | b'\x0c'))
+                    .unwrap_or(self.bytes.len() - start);
+                self.pos = start + run;
+            }
             b'\n' | b'\r' => {
                 self.pos += 1;
                 if self.frames.is_empty() {
                     self.base.reset();
+                    self.line_ends(start)?;
                 }
             }
             b'#' => {
@@ -297,7 +358,16 @@ impl Scanner<'_> {
                     self.pos += 1;
                 }
             }
-            b'\'' | b'"' => self.string(false, false)?,
+            b'\'' | b'"' => {
+                // The words before a quote are read by `word` when scanning for chains, and
+                // skipped otherwise: then the prefix is found looking back.
+                let (formatted, raw) = if self.chains {
+                    (false, false)
+                } else {
+                    self.prefix_before(start)
+                };
+                self.string(formatted, raw)?;
+            }
             b'(' | b'[' | b'{' => {
                 let chains = self.inner_chains();
                 self.open(Frame::Bracket(chains))?;
@@ -336,11 +406,115 @@ impl Scanner<'_> {
         Ok(())
     }
 
+    /// Code on the first scan, until a string literal's frame opens or a replacement field's
+    /// code ends: only the bytes that open or close a bracket, a string or a comment, end a
+    /// line, or start a format spec are looked at.
+    fn code_brackets_only(&mut self) -> Result<(), SyntaxError> {
+        let mut in_field = matches!(self.frames.last(), Some(Frame::Replacement(_)));
+        loop {
+            let stops = if in_field { &STOPS_IN_FIELD } else { &STOPS };
+            let rest = &self.bytes[self.pos..];
+            let Some(run) = rest.iter().position(|&b| stops[b as usize]) else {
+                self.pos = self.bytes.len();
+                return Ok(());
+            };
+            let at = self.pos + run;
+            self.pos = at + 1;
+            match self.bytes[at] {
+                b'\n' | b'\r' => {
+                    if self.frames.is_empty() {
+                        self.line_ends(at)?;
+                    }
+                }
+                b'#' => {
+                    self.pos = memchr::memchr2(b'\n', b'\r', &self.bytes[at..])
+                        .map_or(self.bytes.len(), |offset| at + offset);
+                }
+                // A line continuation: the line ending after the backslash.
+                b'\\' => {
+                    if self.peek(0) == Some(b'\r') {
+                        self.pos += 1;
+                    }
+                    if self.peek(0) == Some(b'\n') {
+                        self.pos += 1;
+                    }
+                }
+                b'\'' | b'"' => {
+                    self.pos = at;
+                    let (formatted, raw) = self.prefix_before(at);
+                    self.string(formatted, raw)?;
+                    if formatted {
+                        return Ok(());
+                    }
+                }
+                b'(' | b'[' | b'{' => {
+                    self.pos = at;
+                    self.open(Frame::Bracket(Chains::default()))?;
+                    self.pos = at + 1;
+                    in_field = false;
+                }
+                b')' | b']' | b'}' => match self.frames.last() {
+                    Some(Frame::Bracket(_)) => {
+                        self.frames.pop();
+                        self.brackets -= 1;
+                        in_field = matches!(self.frames.last(), Some(Frame::Replacement(_)));
+                    }
+                    Some(Frame::Replacement(_)) if self.bytes[at] == b'}' => {
+                        self.frames.pop();
+                        self.brackets -= 1;
+                        return Ok(());
+                    }
+                    _ => {}
+                },
+                // Only a stop at the top level of a replacement field: its format spec begins.
+                _ => {
+                    self.start_format_spec();
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// The `:` at the top level of the replacement field on top of the frames: its expression
+    /// ends and its format spec begins.
+    fn start_format_spec(&mut self) {
+        let kind = self
+            .frames
+            .iter()
+            .rev()
+            .find_map(|frame| match frame {
+                Frame::FString(kind) => Some(*kind),
+                _ => None,
+            })
+            .unwrap_or(StringKind {
+                quote: b'"',
+                triple: false,
+                raw: false,
+            });
+        *self.frames.last_mut().expect("a replacement field") = Frame::FormatSpec(kind);
+    }
+
+    /// The string prefix (`f`, `rb`...) written right before the quote at `quote`.
+    fn prefix_before(&self, quote: usize) -> (bool, bool) {
+        let mut start = quote;
+        while start > 0 && quote - start < 3 && is_identifier_byte(self.bytes[start - 1]) {
+            start -= 1;
+        }
+        // Three identifier bytes make a word longer than any prefix (`name'…'`).
+        if quote - start == 3 {
+            return (false, false);
+        }
+        string_prefix(&self.bytes[start..quote]).unwrap_or((false, false))
+    }
+
     fn number(&mut self) {
+        let start = self.pos;
+        let hex = self.bytes[start..].starts_with(b"0x") || self.bytes[start..].starts_with(b"0X");
         while let Some(byte) = self.peek(0) {
-            let exponent_sign = matches!(byte, b'+' | b'-')
-                && matches!(self.bytes[self.pos - 1], b'e' | b'E')
-                && !self.bytes[..self.pos].starts_with(b"0x");
+            // `1e-5`: the sign of an exponent is part of the number (not in `0x1e - 5`).
+            let exponent_sign = !hex
+                && matches!(byte, b'+' | b'-')
+                && matches!(self.bytes[self.pos - 1], b'e' | b'E');
             if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.' || exponent_sign {
                 self.pos += 1;
             } else {
@@ -352,9 +526,10 @@ impl Scanner<'_> {
 
     fn word(&mut self) -> Result<(), SyntaxError> {
         let start = self.pos;
-        while self.peek(0).is_some_and(is_identifier_byte) {
-            self.pos += 1;
-        }
+        self.pos += self.bytes[start..]
+            .iter()
+            .position(|&b| !is_identifier_byte(b))
+            .unwrap_or(self.bytes.len() - start);
         let word = &self.bytes[start..self.pos];
         if matches!(self.peek(0), Some(b'\'' | b'"')) {
             if let Some((formatted, raw)) = string_prefix(word) {
@@ -445,21 +620,7 @@ impl Scanner<'_> {
             [b':', ..] => {
                 self.pos += 1;
                 if let Some(Frame::Replacement(_)) = self.frames.last() {
-                    // The replacement field's expression ends; its format spec begins.
-                    let kind = self
-                        .frames
-                        .iter()
-                        .rev()
-                        .find_map(|frame| match frame {
-                            Frame::FString(kind) => Some(*kind),
-                            _ => None,
-                        })
-                        .unwrap_or(StringKind {
-                            quote: b'"',
-                            triple: false,
-                            raw: false,
-                        });
-                    *self.frames.last_mut().expect("just matched") = Frame::FormatSpec(kind);
+                    self.start_format_spec();
                 } else {
                     self.end_chains();
                 }
@@ -517,10 +678,20 @@ impl Scanner<'_> {
         }
         loop {
             let rest = &self.bytes[self.pos..];
-            let stop = memchr::memchr3(quote, b'\\', b'\n', rest).unwrap_or(rest.len());
-            // A lone `\r` ends a line too; looked for only before the first other stop, so that
-            // every byte is searched once.
-            let offset = memchr::memchr(b'\r', &rest[..stop]).unwrap_or(stop);
+            let ends = |b: &u8| matches!(*b, b'\\' | b'\n' | b'\r') || *b == quote;
+            // Most strings are short: a plain loop finds their end sooner than a call to memchr.
+            let near = &rest[..rest.len().min(SHORT_STRING)];
+            let offset = match near.iter().position(ends) {
+                Some(offset) => offset,
+                None if near.len() == rest.len() => rest.len(),
+                None => {
+                    let far = &rest[near.len()..];
+                    let stop = memchr::memchr3(quote, b'\\', b'\n', far).unwrap_or(far.len());
+                    // A lone `\r` ends a line too; looked for only before the first other stop,
+                    // so that every byte is searched once.
+                    near.len() + memchr::memchr(b'\r', &far[..stop]).unwrap_or(stop)
+                }
+            };
             if offset == rest.len() {
                 self.pos = self.bytes.len();
                 break;
