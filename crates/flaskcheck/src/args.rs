@@ -29,6 +29,13 @@ pub enum Command {
         /// A rule code such as FC101.
         code: String,
     },
+    /// Remove the cache of the project that PATH is in (default: the current folder).
+    Clean(CleanArgs),
+    /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
+    Server,
+    /// Run the Model Context Protocol server on stdin and stdout (for AI assistants; see
+    /// docs/assistants.md).
+    Mcp,
     /// Tools for flaskcheck's own development.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -172,6 +179,49 @@ pub struct LintArgs {
     /// Print the time spent in each phase on stderr.
     #[arg(long)]
     pub timings: bool,
+
+    /// Print the project root, the number of files analyzed and what the cache gave, on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// The project's root folder: every Python file under it is analyzed, and the findings that
+    /// belong to the paths are reported (default: the configuration file's folder, else the
+    /// nearest folder above the paths with pyproject.toml, setup.cfg, setup.py or .git).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_project")]
+    pub project_root: Option<PathBuf>,
+
+    /// Analyze the paths alone, without the rest of their project (cross-file findings whose
+    /// other end is outside the paths are missed).
+    #[arg(long)]
+    pub no_project: bool,
+
+    /// Neither read nor write the cache of the file pass.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// The cache folder (default: `.flaskcheck_cache` in the project root; also
+    /// FLASKCHECK_CACHE_DIR, or `cache-dir` in the configuration).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// A file or folder of the project whose cache to remove.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Read this configuration file instead of the one found by walking up from the path.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// The cache folder to remove (default: as `lint` finds it).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

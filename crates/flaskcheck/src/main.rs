@@ -14,12 +14,16 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use flaskcheck_linter::baseline::{Baseline, BaselineLocation};
+use flaskcheck_linter::cache::{remove_cache_dir, CACHE_DIR_ENV, DEFAULT_CACHE_DIR};
+use flaskcheck_linter::project::root::{find_root, RootSource};
 use flaskcheck_linter::{
-    lint, parse_only, ConfigFile, ExcludeSet, LintOptions, Overrides, Rule, Settings,
+    lint, parse_only, paths, ConfigFile, ExcludeSet, LintOptions, Overrides, Rule, Settings,
     DEFAULT_EXCLUDES,
 };
 
-use crate::args::{Cli, ColorChoice, Command, DebugCommand, LintArgs, RulesArgs, RulesFormat};
+use crate::args::{
+    CleanArgs, Cli, ColorChoice, Command, DebugCommand, LintArgs, RulesArgs, RulesFormat,
+};
 use crate::render::{RenderOptions, TextOptions};
 
 // Measured on the benchmark's Flask corpus: jemalloc spends a quarter less CPU than glibc's
@@ -77,6 +81,15 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Lint(args) => run_lint(*args),
         Command::Rules(args) => run_rules(&args),
         Command::Rule { code } => run_rule(&code),
+        Command::Server => {
+            let code = flaskcheck_server::lsp::run(0).context("the language server's streams")?;
+            Ok(u8::try_from(code).unwrap_or(EXIT_ERROR))
+        }
+        Command::Mcp => {
+            flaskcheck_server::mcp::run().context("the MCP server")?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Clean(args) => run_clean(&args),
         Command::Debug(DebugCommand::Parse { paths, threads }) => {
             let exclude = ExcludeSet::new(DEFAULT_EXCLUDES)?;
             let started = Instant::now();
@@ -125,22 +138,71 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+/// The configuration file in use: `--config`, none with `--isolated`, else the one found walking
+/// up from `start`.
+fn config_file(
+    isolated: bool,
+    explicit: Option<&Path>,
+    start: &Path,
+    cwd: &Path,
+) -> Result<Option<ConfigFile>> {
+    Ok(if isolated {
+        None
+    } else if let Some(path) = explicit {
+        Some(ConfigFile::load(path, cwd)?)
+    } else {
+        let mut warnings = Vec::new();
+        let found = ConfigFile::find(start, cwd, &mut warnings)?;
+        warnings.iter().for_each(|warning| warn(warning));
+        found
+    })
+}
+
+/// `--cache-dir`, else `FLASKCHECK_CACHE_DIR` (the configuration's `cache-dir` comes after both).
+fn cache_dir_override(flag: Option<&Path>) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os(CACHE_DIR_ENV)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+fn run_clean(args: &CleanArgs) -> Result<u8> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let config = config_file(args.isolated, args.config.as_deref(), &args.path, &cwd)?;
+    let overrides = Overrides {
+        cache_dir: cache_dir_override(args.cache_dir.as_deref()),
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(config.as_ref(), &overrides, &cwd)?;
+    let dir = match settings.cache_dir {
+        Some(dir) => dir,
+        None => {
+            let path = paths::absolute(&args.path, &cwd);
+            let (root, _) = find_root(
+                settings.project_root.as_deref(),
+                settings.config.as_deref(),
+                &[path],
+                &settings.exclude,
+            );
+            root.join(DEFAULT_CACHE_DIR)
+        }
+    };
+    if remove_cache_dir(&dir)? {
+        note(format_args!("Removed {}", render::display_path(&dir)));
+    } else {
+        note(format_args!("No cache at {}", render::display_path(&dir)));
+    }
+    Ok(EXIT_CLEAN)
+}
+
 fn run_lint(args: LintArgs) -> Result<u8> {
     if args.threads == Some(0) {
         bail!("--threads must be at least 1");
     }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let config = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(ConfigFile::load(path, &cwd)?)
-    } else {
-        let start = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
-        let mut warnings = Vec::new();
-        let found = ConfigFile::find(start, &cwd, &mut warnings)?;
-        warnings.iter().for_each(|warning| warn(warning));
-        found
-    };
+    let start = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config = config_file(args.isolated, args.config.as_deref(), start, &cwd)?;
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -150,8 +212,28 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         fail_on: args.fail_on.map(Into::into),
         report_unused_suppressions: args.report_unused_suppressions,
         force_exclude: args.force_exclude,
+        project_root: args.project_root.clone(),
+        cache_dir: cache_dir_override(args.cache_dir.as_deref()),
     };
     let settings = Settings::resolve(config.as_ref(), &overrides, &cwd)?;
+    // The root is found even with `--no-project`: the cache lives under it.
+    let absolute: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|path| paths::absolute(path, &cwd))
+        .collect();
+    let (root, root_source) = find_root(
+        settings.project_root.as_deref(),
+        settings.config.as_deref(),
+        &absolute,
+        &settings.exclude,
+    );
+    let cache_dir = (!args.no_cache).then(|| {
+        settings
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| root.join(DEFAULT_CACHE_DIR))
+    });
     // Read the baseline before the work, so that a bad one fails fast.
     let baseline = match &args.baseline {
         Some(path) => {
@@ -167,10 +249,17 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         threads: args.threads.unwrap_or(0),
         per_file_ignores: settings.per_file_ignores,
         report_unused_suppressions: settings.report_unused_suppressions,
+        project_root: (!args.no_project && root_source.is_project()).then(|| root.clone()),
+        cache_dir,
     };
 
     let mut report = lint(&options)?;
-    report.warnings.iter().for_each(|warning| warn(warning));
+    for warning in &report.warnings {
+        warn(warning);
+    }
+    if args.verbose || args.timings {
+        describe_project(&report, &root, root_source, args.no_project);
+    }
 
     if let Some(path) = &args.write_baseline {
         let location = BaselineLocation::new(path, &cwd);
@@ -181,7 +270,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
                 "Wrote {} to {} ({} checked)",
                 plural(baseline.entries.len(), "finding"),
                 path.display(),
-                plural(report.files_checked(), "file"),
+                plural(report.checked, "file"),
             ));
         }
         return Ok(EXIT_CLEAN);
@@ -229,13 +318,14 @@ fn run_lint(args: LintArgs) -> Result<u8> {
             "Found {} in {} ({} checked{known})",
             plural(problems, "problem"),
             plural(report.files_with_problems(), "file"),
-            plural(report.files_checked(), "file"),
+            plural(report.checked, "file"),
         ));
     }
     if args.timings {
         let t = report.timings;
         note(format_args!(
-            "timings: discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | render {:.1}ms",
+            "timings: cache-read {:.1}ms | discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | cache-write {:.1}ms (while indexing) | render {:.1}ms",
+            ms(t.cache_read),
             ms(t.discover),
             ms(t.files_wall),
             ms(t.read),
@@ -243,6 +333,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
             ms(t.analyze),
             ms(t.index),
             ms(t.check),
+            ms(t.cache_write),
             ms(render_time)
         ));
     }
@@ -255,6 +346,42 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The project and the cache, on stderr (`--verbose`, `--timings`).
+fn describe_project(
+    report: &flaskcheck_linter::LintReport,
+    root: &Path,
+    source: RootSource,
+    no_project: bool,
+) {
+    if no_project || !source.is_project() {
+        note(format_args!(
+            "project: none (--no-project): {} analyzed; cache under {} ({})",
+            plural(report.files.len(), "file"),
+            render::display_path(root),
+            source.describe()
+        ));
+    } else {
+        note(format_args!(
+            "project: root {} ({}): {} analyzed, {} in the report scope",
+            render::display_path(root),
+            source.describe(),
+            plural(report.files.len(), "file"),
+            report.checked
+        ));
+    }
+    match &report.cache {
+        Some(cache) => note(format_args!(
+            "cache: {} entries read, {} used, {} files analyzed, {} corrupt{}",
+            cache.loaded,
+            cache.hits,
+            cache.misses,
+            cache.corrupt,
+            if cache.written { ", written" } else { "" }
+        )),
+        None => note(format_args!("cache: off")),
+    }
 }
 
 fn ms(duration: std::time::Duration) -> f64 {
@@ -290,19 +417,9 @@ fn run_rules(args: &RulesArgs) -> Result<u8> {
             }
         }
         RulesFormat::Json => {
-            let rules: Vec<serde_json::Value> = Rule::ALL
+            let rules: Vec<_> = Rule::ALL
                 .iter()
-                .map(|rule| {
-                    let doc = rule.doc();
-                    serde_json::json!({
-                        "code": rule.code(),
-                        "name": doc.name,
-                        "severity": doc.severity.as_str(),
-                        "confidence": doc.confidence.as_str(),
-                        "cwe": doc.cwe,
-                        "summary": doc.summary,
-                    })
-                })
+                .map(|rule| rule.doc().summary_record())
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
@@ -315,26 +432,8 @@ fn run_rule(code: &str) -> Result<u8> {
     let Some(rule) = Rule::from_code(code) else {
         bail!("unknown rule `{code}` (run `flaskcheck rules` for the list)");
     };
-    let doc = rule.doc();
-    let cwe = if doc.cwe.is_empty() {
-        "none".to_string()
-    } else {
-        doc.cwe
-            .iter()
-            .map(|id| format!("CWE-{id}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {} {}\n", rule.code(), doc.name)?;
-    writeln!(out, "{}\n", doc.summary)?;
-    writeln!(
-        out,
-        "Severity: {} · Confidence: {} · {}\n",
-        doc.severity,
-        doc.confidence.as_str(),
-        cwe
-    )?;
-    write!(out, "{}", doc.body)?;
+    io::stdout()
+        .lock()
+        .write_all(rule.doc().markdown().as_bytes())?;
     Ok(EXIT_CLEAN)
 }

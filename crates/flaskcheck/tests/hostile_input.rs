@@ -422,6 +422,7 @@ fn write_baseline_replaces_the_file_whole() {
     let out = run(flaskcheck().current_dir(root).args([
         "lint",
         "--isolated",
+        "--no-cache",
         "--write-baseline",
         "baseline.json",
         "settings.py",
@@ -441,6 +442,7 @@ fn write_baseline_replaces_the_file_whole() {
     let out = run(flaskcheck().current_dir(root).args([
         "lint",
         "--isolated",
+        "--no-cache",
         "--write-baseline",
         "taken",
         "settings.py",

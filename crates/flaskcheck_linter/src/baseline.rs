@@ -291,11 +291,8 @@ mod tests {
         };
         let make = |lines: &[u32]| LintReport {
             files: vec![file.clone()],
-            unreadable_folders: 0,
             diagnostics: lines.iter().map(|&line| finding(line)).collect(),
-            warnings: Vec::new(),
-            timings: crate::lint::Timings::default(),
-            index: Default::default(),
+            ..LintReport::default()
         };
         let location = BaselineLocation::new(Path::new("baseline.json"), Path::new("/repo"));
         let baseline = Baseline::from_report(&make(&[1]), &location);

@@ -11,7 +11,7 @@ use crate::source::FileId;
 
 /// How much a finding matters. Rule documents give each rule a default; a rule may lower or raise
 /// it for one finding (for example when the value provably comes from the request).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -37,29 +37,6 @@ impl fmt::Display for Severity {
     }
 }
 
-/// From a string only: a derived enum also takes a table, and says "string or table" to a value of
-/// another type (`fail-on = 3`).
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Names;
-        impl serde::de::Visitor<'_> for Names {
-            type Value = Severity;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("one of `low`, `medium`, `high`")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Severity, E> {
-                Severity::ALL
-                    .into_iter()
-                    .find(|severity| severity.as_str() == value)
-                    .ok_or_else(|| E::unknown_variant(value, &["low", "medium", "high"]))
-            }
-        }
-        deserializer.deserialize_str(Names)
-    }
-}
-
 impl FromStr for Severity {
     type Err = String;
 
@@ -73,7 +50,7 @@ impl FromStr for Severity {
 
 /// A stretch of one file: byte offsets into its decoded text and the 1-based positions they map
 /// to. Files that could not be decoded have positions but an empty range.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub range: TextRange,
     pub start: Position,
@@ -81,14 +58,14 @@ pub struct Span {
 }
 
 /// Another place that explains a finding, such as the query that loaded a leaked model.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelatedLocation {
     pub file: FileId,
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub rule: Rule,
     pub severity: Severity,

@@ -205,7 +205,7 @@ pub fn discover(
 
 /// Drops `.` components, so `./app.py` found by walking `.` and `app.py` named on the command
 /// line are one file.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let normal: PathBuf = path
         .components()
         .filter(|component| !matches!(component, std::path::Component::CurDir))

@@ -28,21 +28,32 @@ pub enum ReadError {
 
 /// The bytes of the regular file at `path` (following links), at most [`MAX_FILE_SIZE`].
 pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    match read_regular_file_within(path, MAX_FILE_SIZE) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(ReadError::TooLarge),
+        Err(err) => Err(err),
+    }
+}
+
+/// The bytes of the regular file at `path` (following links), or `None` if it holds more than
+/// `limit` bytes: for files flaskcheck writes itself (the cache), which may be larger than any
+/// source file.
+pub fn read_regular_file_within(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
     let file = open_without_blocking(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
         return Err(ReadError::NotRegular(describe(&metadata.file_type())));
     }
-    if metadata.len() > MAX_FILE_SIZE {
-        return Err(ReadError::TooLarge);
+    if metadata.len() > limit {
+        return Ok(None);
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     // A file that grows while it is read is still cut at the limit.
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ReadError::TooLarge);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(None);
     }
-    Ok(bytes)
+    Ok(Some(bytes))
 }
 
 /// [`read_regular_file`], as UTF-8 text.
@@ -95,6 +106,14 @@ fn describe(file_type: &std::fs::FileType) -> &'static str {
 /// Writes `bytes` to `path` all at once: to a temporary file beside it, synced, then renamed
 /// over it (and the folder synced, where that is possible, so that the rename lasts too).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`], the contents written by `write` (buffered) as they are made.
+pub fn write_atomically_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -114,7 +133,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         };
         temporary.as_file().set_permissions(permissions)?;
     }
-    temporary.write_all(bytes)?;
+    {
+        let mut out = io::BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
+        write(&mut out)?;
+        out.flush()?;
+    }
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|err| err.error)?;
     #[cfg(unix)]

@@ -1,27 +1,24 @@
-//! The pipeline, top to bottom: discover → parse and analyze each file (in parallel; the AST is
-//! dropped as soon as the file's facts are taken) → merge the facts into the project index →
-//! run the project checks per file (in parallel) → sort.
+//! One run, as the command line makes it: a [`Project`] filled from disk and the cache, checked
+//! for the requested paths, its cache saved. The pipeline itself is the project's
+//! (`project/mod.rs`): discover → the file pass of each file (in parallel; from the cache, or
+//! parsed and walked, the AST dropped as soon as the file's facts are taken) → the project index
+//! → the project checks per file (in parallel) → filter, sort, and keep the report scope.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
-use flaskcheck_python::{parse_module, ErrorKind, Position, SyntaxError, TextRange};
+use flaskcheck_python::parse_module;
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_module, FileAnalysis, ModuleName};
-use crate::check::check_file;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::analyze::FileAnalysis;
+use crate::cache::CacheStats;
+use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, DiscoverError, ExcludeSet, DEFAULT_EXCLUDES};
 use crate::index::ProjectIndex;
-use crate::module_name::PackageCache;
-use crate::panic::{install_quiet_hook, panic_message, quietly};
-use crate::registry::Rule;
+use crate::project::{Project, ProjectConfig, ReportScope};
 use crate::selection::RuleSelection;
 use crate::settings::PerFileIgnores;
-use crate::source::{FileId, LoadError, SourceFile};
-use crate::suppression::{self, FileSuppressions};
+use crate::source::{FileId, SourceFile};
 
 /// Each worker thread gets this much stack: deeply nested (but valid) code recurses deeply, and
 /// a stack overflow aborts the process instead of failing one file.
@@ -38,10 +35,16 @@ pub struct LintOptions {
     pub per_file_ignores: PerFileIgnores,
     /// Report suppression comments that suppressed nothing (FC001).
     pub report_unused_suppressions: bool,
+    /// The project the paths belong to (absolute): every Python file under it is analyzed, and
+    /// the findings that belong to the paths are reported. `None`: only the paths are analyzed
+    /// (`--no-project`), and everything found in them is reported.
+    pub project_root: Option<PathBuf>,
+    /// Where the cache of the file pass is kept; `None` for no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for LintOptions {
-    /// The current folder, every rule, the default exclusions.
+    /// The current folder alone, every rule, the default exclusions, no cache.
     fn default() -> Self {
         Self {
             paths: vec![PathBuf::from(".")],
@@ -50,6 +53,8 @@ impl Default for LintOptions {
             threads: 0,
             per_file_ignores: PerFileIgnores::default(),
             report_unused_suppressions: false,
+            project_root: None,
+            cache_dir: None,
         }
     }
 }
@@ -66,6 +71,10 @@ pub enum LintError {
 /// the file pass run interleaved on the workers, so they are CPU time summed over workers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
+    /// Reading the cache file (its entries are decoded by the workers, in `read`).
+    pub cache_read: Duration,
+    /// Writing it (while the index is built).
+    pub cache_write: Duration,
     pub discover: Duration,
     pub read: Duration,
     pub parse: Duration,
@@ -90,29 +99,27 @@ pub struct IndexStats {
     pub terms: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct LintReport {
-    /// Every file linted, indexed by [`FileId`], then the folders the walk could not read (which
-    /// have a finding each).
+    /// Every file analyzed, indexed by [`FileId`].
     pub files: Vec<SourceFile>,
-    /// How many of `files` are unreadable folders (the last ones).
-    pub unreadable_folders: usize,
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
-    /// Problems that did not stop the run and concern no file linted (an ignore file skipped).
-    pub warnings: Vec<String>,
     pub timings: Timings,
     pub index: IndexStats,
+    /// How many of the files are in the report scope (the files checked, as the summary says).
+    pub checked: usize,
+    /// The project root, when the whole project was analyzed.
+    pub root: Option<PathBuf>,
+    /// What the cache gave, when there was one.
+    pub cache: Option<CacheStats>,
+    /// Problems that did not stop the run (a cache that could not be written).
+    pub warnings: Vec<String>,
 }
 
 impl LintReport {
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.index()]
-    }
-
-    /// How many files were linted (unreadable folders are not counted).
-    pub fn files_checked(&self) -> usize {
-        self.files.len() - self.unreadable_folders
     }
 
     pub fn files_with_problems(&self) -> usize {
@@ -122,27 +129,48 @@ impl LintReport {
     }
 }
 
-struct FileOutcome {
-    file: SourceFile,
-    analysis: Option<FileAnalysis>,
-    diagnostics: Vec<Diagnostic>,
-    suppressions: FileSuppressions,
-    read: Duration,
-    parse: Duration,
-    analyze: Duration,
-}
-
+/// Lints `options.paths`: with a project root, every file of the project is analyzed and the
+/// findings that belong to the paths are reported; without one, the paths alone are analyzed.
 pub fn lint(options: &LintOptions) -> Result<LintReport, LintError> {
-    install_quiet_hook();
-    let pool = thread_pool(options.threads)?;
-    pool.install(|| lint_in_pool(options, pool.current_num_threads()))
+    let mut project = Project::new(ProjectConfig {
+        root: options.project_root.clone(),
+        paths: options.paths.clone(),
+        selection: options.selection.clone(),
+        exclude: options.exclude.clone(),
+        per_file_ignores: options.per_file_ignores.clone(),
+        report_unused_suppressions: options.report_unused_suppressions,
+        threads: options.threads,
+        cache_dir: options.cache_dir.clone(),
+    })?;
+    project.refresh()?;
+    let scope = if options.project_root.is_some() {
+        ReportScope::Paths(options.paths.clone())
+    } else {
+        ReportScope::All
+    };
+    let mut report = project.check_and_save(&scope);
+    report.warnings.extend(project.take_warnings());
+    // Freeing every file's facts is serial work (1.5% of all instructions on Superset) that
+    // nothing waits for: with more than one thread allowed, it overlaps with rendering, or the
+    // process exits first. `--threads 1` means one thread of work, so it is done here.
+    if options.threads != 1 {
+        // If no thread can be started, the closure (and the facts) are dropped here instead.
+        let _ = std::thread::Builder::new()
+            .name("flaskcheck-free".into())
+            .spawn(move || drop(project));
+    } else {
+        drop(project);
+    }
+    Ok(report)
 }
 
 /// More threads than this per core only cost memory (each has a 16 MiB stack) and start-up time:
 /// `--threads 100000` would spend minutes starting threads.
 pub const MAX_THREADS_PER_CORE: usize = 4;
 
-fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
+/// The pool every run's work goes to: `threads` workers (0: one per core, at most
+/// [`MAX_THREADS_PER_CORE`] per core) with big stacks.
+pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.min(cores * MAX_THREADS_PER_CORE))
@@ -152,102 +180,10 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
         .map_err(|err| LintError::ThreadPool(err.to_string()))
 }
 
-fn lint_in_pool(options: &LintOptions, threads: usize) -> Result<LintReport, LintError> {
-    let mut timings = Timings::default();
-
-    let started = Instant::now();
-    let discovered = discover(&options.paths, &options.exclude, threads)?;
-    timings.discover = started.elapsed();
-
-    let mut packages = PackageCache::default();
-    let module_names: Vec<ModuleName> = discovered
-        .files
-        .iter()
-        .map(|path| packages.module_name(path))
-        .collect();
-
-    let started = Instant::now();
-    let outcomes: Vec<FileOutcome> = discovered
-        .files
-        .par_iter()
-        .zip(module_names)
-        .enumerate()
-        .map(|(index, (path, module_name))| {
-            let id = FileId(u32::try_from(index).expect("fewer than 4 billion files"));
-            lint_file(id, path, module_name, &options.selection)
-        })
-        .collect();
-    timings.files_wall = started.elapsed();
-
-    let mut files = Vec::with_capacity(outcomes.len() + discovered.unreadable.len());
-    let mut analyses = Vec::with_capacity(outcomes.len());
-    let mut suppressions = Vec::with_capacity(outcomes.len());
-    let mut diagnostics = Vec::new();
-    for outcome in outcomes {
-        timings.read += outcome.read;
-        timings.parse += outcome.parse;
-        timings.analyze += outcome.analyze;
-        files.push(outcome.file);
-        analyses.push(outcome.analysis);
-        suppressions.push(outcome.suppressions);
-        diagnostics.extend(outcome.diagnostics);
-    }
-    // Folders the walk could not read have a finding each, at the folder.
-    let unreadable_folders = discovered.unreadable.len();
-    for (path, message) in discovered.unreadable {
-        let id = FileId(u32::try_from(files.len()).expect("fewer than 4 billion files"));
-        diagnostics.push(at_start(id, format!("cannot read folder: {message}")));
-        files.push(SourceFile::without_text(id, &path));
-        analyses.push(None);
-    }
-
-    let started = Instant::now();
-    let analyzed: Vec<Option<&FileAnalysis>> = analyses.iter().map(Option::as_ref).collect();
-    let index = ProjectIndex::build(&analyzed);
-    let stats = index_stats(&index, &analyzed);
-    timings.index = started.elapsed();
-
-    let started = Instant::now();
-    let project: Vec<Vec<Diagnostic>> = files
-        .par_iter()
-        .zip(analyses.par_iter())
-        .map(|(file, analysis)| match analysis {
-            Some(analysis) => {
-                quietly(|| check_file(file, &files, analysis, &index, &options.selection))
-            }
-            None => Vec::new(),
-        })
-        .collect();
-    diagnostics.extend(project.into_iter().flatten());
-    timings.check = started.elapsed();
-
-    let mut diagnostics = filter_diagnostics(diagnostics, &files, &suppressions, options);
-    sort_diagnostics(&mut diagnostics, &files);
-    merge_duplicates(&mut diagnostics);
-    // Freeing every file's facts is serial work (1.5% of all instructions on Superset) that
-    // nothing waits for: with more than one thread allowed, it overlaps with rendering, or the
-    // process exits first. `--threads 1` means one thread of work, so it is done here.
-    drop(index);
-    drop(analyzed);
-    if threads > 1 {
-        // If no thread can be started, the closure (and the facts) are dropped here instead.
-        let _ = std::thread::Builder::new()
-            .name("flaskcheck-free".into())
-            .spawn(move || drop(analyses));
-    } else {
-        drop(analyses);
-    }
-    Ok(LintReport {
-        files,
-        unreadable_folders,
-        diagnostics,
-        warnings: discovered.warnings,
-        timings,
-        index: stats,
-    })
-}
-
-fn index_stats(index: &ProjectIndex<'_>, analyzed: &[Option<&FileAnalysis>]) -> IndexStats {
+pub(crate) fn index_stats(
+    index: &ProjectIndex<'_>,
+    analyzed: &[Option<&FileAnalysis>],
+) -> IndexStats {
     let mut stats = IndexStats::default();
     for analysis in analyzed.iter().flatten() {
         let facts = &analysis.facts;
@@ -275,215 +211,6 @@ fn index_stats(index: &ProjectIndex<'_>, analyzed: &[Option<&FileAnalysis>]) -> 
         })
         .count();
     stats
-}
-
-/// Keeps the findings of the rules enabled for each file (the selection, less the file's
-/// `per-file-ignores`), then applies the file's suppression comments, which may add FC001.
-fn filter_diagnostics(
-    diagnostics: Vec<Diagnostic>,
-    files: &[SourceFile],
-    suppressions: &[FileSuppressions],
-    options: &LintOptions,
-) -> Vec<Diagnostic> {
-    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
-    for diagnostic in diagnostics {
-        by_file[diagnostic.file.index()].push(diagnostic);
-    }
-    let mut out = Vec::new();
-    for (file, mut diagnostics) in files.iter().zip(by_file) {
-        let suppressions = suppressions.get(file.id.index());
-        if diagnostics.is_empty() && suppressions.is_none_or(FileSuppressions::is_empty) {
-            continue;
-        }
-        let ignored = options.per_file_ignores.ignored(&file.path);
-        let enabled = |rule: Rule| options.selection.is_enabled(rule) && !ignored.contains(&rule);
-        diagnostics.retain(|diagnostic| enabled(diagnostic.rule));
-        if let Some(suppressions) = suppressions {
-            let report_unused =
-                options.report_unused_suppressions && enabled(Rule::UnusedSuppression);
-            let unused = suppression::apply(
-                file,
-                suppressions,
-                &mut diagnostics,
-                &enabled,
-                report_unused,
-            );
-            diagnostics.extend(unused);
-        }
-        out.append(&mut diagnostics);
-    }
-    out
-}
-
-/// Path, then line, column and code: the same order on every run and thread count.
-fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
-    diagnostics.sort_by(|a, b| {
-        files[a.file.index()]
-            .path
-            .cmp(&files[b.file.index()].path)
-            .then(a.span.start.cmp(&b.span.start))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.span.end.cmp(&b.span.end))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-}
-
-/// A finding reported at one place by several files' project passes (a query in one module whose
-/// result reaches responses in several others) is one finding: the copies are merged and their
-/// related locations combined. Expects sorted diagnostics.
-fn merge_duplicates(diagnostics: &mut Vec<Diagnostic>) {
-    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    for diagnostic in diagnostics.drain(..) {
-        if let Some(last) = merged.last_mut() {
-            if last.rule == diagnostic.rule
-                && last.file == diagnostic.file
-                && last.span == diagnostic.span
-                && last.message == diagnostic.message
-            {
-                for related in diagnostic.related {
-                    if !last.related.contains(&related) {
-                        last.related.push(related);
-                    }
-                }
-                continue;
-            }
-        }
-        merged.push(diagnostic);
-    }
-    *diagnostics = merged;
-}
-
-fn lint_file(
-    id: FileId,
-    path: &Path,
-    module_name: ModuleName,
-    selection: &RuleSelection,
-) -> FileOutcome {
-    let started = Instant::now();
-    let (file, load_error) = SourceFile::load(id, path);
-    let read = started.elapsed();
-    let mut outcome = FileOutcome {
-        file,
-        analysis: None,
-        diagnostics: Vec::new(),
-        suppressions: FileSuppressions::default(),
-        read,
-        parse: Duration::ZERO,
-        analyze: Duration::ZERO,
-    };
-    if let Some(error) = load_error {
-        outcome.diagnostics.push(load_error_diagnostic(id, &error));
-        return outcome;
-    }
-    let text = Arc::clone(outcome.file.text_if_any().expect("loaded"));
-
-    let started = Instant::now();
-    // A panic in the parser is caught like one in the analysis: that file is FC002.
-    let parsed = quietly(|| catch_unwind(|| parse_module(&text)));
-    outcome.parse = started.elapsed();
-    let parsed = match parsed {
-        Ok(Ok(parsed)) => parsed,
-        Ok(Err(error)) => {
-            outcome
-                .diagnostics
-                .push(syntax_error_diagnostic(&outcome.file, &error));
-            return outcome;
-        }
-        Err(payload) => {
-            outcome
-                .diagnostics
-                .push(internal_error(&outcome.file, "parsing", &*payload));
-            return outcome;
-        }
-    };
-    outcome.suppressions = FileSuppressions::from_comments(&outcome.file, parsed.comment_ranges());
-
-    let started = Instant::now();
-    let file = &outcome.file;
-    let result = quietly(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            analyze_module(file, module_name, parsed.module(), selection)
-        }))
-    });
-    drop(parsed);
-    match result {
-        Ok(mut analysis) => {
-            outcome.diagnostics.append(&mut analysis.diagnostics);
-            outcome.analysis = Some(analysis);
-        }
-        Err(payload) => {
-            outcome
-                .diagnostics
-                .push(internal_error(&outcome.file, "analyzing", &*payload));
-        }
-    }
-    outcome.analyze = started.elapsed();
-    // The facts are what the rest of the run needs; the text is read again if a finding needs it.
-    outcome.file.release_text();
-    outcome
-}
-
-fn syntax_error_diagnostic(file: &SourceFile, error: &SyntaxError) -> Diagnostic {
-    let message = match error.kind {
-        ErrorKind::Syntax => format!("syntax error: {}", error.message),
-        ErrorKind::Limit => error.message.clone(),
-    };
-    let mut diagnostic =
-        Diagnostic::new(Rule::SyntaxError, message, file.id, file.span(error.range));
-    if error.further_errors > 0 {
-        diagnostic.help = Some(format!(
-            "the parser recovered and found {} more error(s) after this one",
-            error.further_errors
-        ));
-    }
-    diagnostic
-}
-
-fn internal_error(
-    file: &SourceFile,
-    phase: &str,
-    payload: &(dyn std::any::Any + Send),
-) -> Diagnostic {
-    Diagnostic::new(
-        Rule::InternalError,
-        format!("{phase} this file failed: {}", panic_message(payload)),
-        file.id,
-        file.line_span(1),
-    )
-    .with_help("this is a bug in flaskcheck; the other files were still checked")
-}
-
-fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
-    match error {
-        LoadError::Read(err) => unreadable(id, &err.to_string()),
-        LoadError::Decode(err) => Diagnostic::new(
-            Rule::SyntaxError,
-            err.to_string(),
-            id,
-            Span::at(Position {
-                line: err.line(),
-                column: err.column(),
-            }),
-        ),
-    }
-}
-
-fn unreadable(id: FileId, message: &str) -> Diagnostic {
-    at_start(id, format!("cannot read file: {message}"))
-}
-
-/// FC000 at the start of a file (or folder) that has no text.
-fn at_start(id: FileId, message: String) -> Diagnostic {
-    Diagnostic::new(
-        Rule::SyntaxError,
-        message,
-        id,
-        Span {
-            range: TextRange::default(),
-            start: Position { line: 1, column: 1 },
-            end: Position { line: 1, column: 1 },
-        },
-    )
 }
 
 /// What `flaskcheck debug parse` measures: the floor under a full run.

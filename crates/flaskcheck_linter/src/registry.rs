@@ -54,6 +54,7 @@ define_rules! {
     FC105 RelationshipWithoutSerializer => relationship_without_serializer,
     FC106 SerializerExposesSensitiveField => serializer_exposes_sensitive_field,
     FC201 MassAssignment => mass_assignment,
+    FC202 PrivilegedFieldFromRequest => privileged_field_from_request,
     FC301 UnscopedObjectLookup => unscoped_object_lookup,
     FC401 NosqlInjection => nosql_injection,
     FC402 SqlBuiltFromStrings => sql_built_from_strings,
@@ -85,6 +86,15 @@ impl Rule {
         &self.doc().name
     }
 
+    /// The rule's document on the web: SARIF's `helpUri`, the editor's link on a diagnostic.
+    pub fn doc_url(self) -> String {
+        format!(
+            "{}/blob/main/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code()
+        )
+    }
+
     /// The default severity from the rule's document.
     pub fn severity(self) -> Severity {
         self.doc().severity
@@ -97,9 +107,41 @@ impl Rule {
             .find(|rule| rule.code().eq_ignore_ascii_case(code))
     }
 
+    /// Whether the rule judges the project as a whole (FC105: a model that nothing in the project
+    /// serializes). Its findings belong to the file they are reported in only: their related
+    /// locations (the model's other relationships) do not make them part of another file's report.
+    pub fn is_project_wide(self) -> bool {
+        matches!(self, Rule::RelationshipWithoutSerializer)
+    }
+
     /// Rules the pipeline itself reports rather than a rule module.
     pub fn is_meta(self) -> bool {
         self.code().starts_with("FC0")
+    }
+}
+
+/// A rule is written by its code (in the cache), so that a stored finding never names another
+/// rule after the table changes.
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CodeVisitor;
+        impl serde::de::Visitor<'_> for CodeVisitor {
+            type Value = Rule;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a rule code")
+            }
+            fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Rule, E> {
+                Rule::from_code(code)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(code), &self))
+            }
+        }
+        deserializer.deserialize_str(CodeVisitor)
     }
 }
 

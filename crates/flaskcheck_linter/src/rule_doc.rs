@@ -3,11 +3,13 @@
 //! The binary embeds these files; `flaskcheck rule`, the SARIF rule metadata and `docs/rules.md`
 //! all read them, so there is one source for what a rule is.
 
-use serde::Deserialize;
+use std::fmt::Write;
+
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -49,6 +51,23 @@ pub struct RuleDoc {
     pub body: &'static str,
 }
 
+/// A rule in a list of rules: `flaskcheck rules --output-format json`, the MCP `list_rules` tool.
+/// Fields in alphabetical order, the order the list has always had.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RuleSummary<'a> {
+    pub code: &'a str,
+    /// `low`, `medium` or `high`.
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
+    pub confidence: Confidence,
+    pub cwe: &'a [u32],
+    pub name: &'a str,
+    /// `low`, `medium` or `high`.
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
+    pub severity: Severity,
+    pub summary: &'a str,
+}
+
 impl RuleDoc {
     pub fn parse(source: &'static str) -> Result<Self, String> {
         let rest = source
@@ -68,6 +87,44 @@ impl RuleDoc {
             summary: front.summary,
             body: rest[end + "\n+++\n".len()..].trim_start_matches('\n'),
         })
+    }
+
+    pub fn summary_record(&self) -> RuleSummary<'_> {
+        RuleSummary {
+            code: &self.code,
+            confidence: self.confidence,
+            cwe: &self.cwe,
+            name: &self.name,
+            severity: self.severity,
+            summary: &self.summary,
+        }
+    }
+
+    /// The whole document in Markdown, as `flaskcheck rule` prints it and editors and assistants
+    /// show it: a title, the summary, severity, confidence and CWE ids, then the body.
+    pub fn markdown(&self) -> String {
+        let cwe = if self.cwe.is_empty() {
+            "none".to_string()
+        } else {
+            self.cwe
+                .iter()
+                .map(|id| format!("CWE-{id}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::with_capacity(self.body.len() + 200);
+        let _ = write!(
+            out,
+            "# {} {}\n\n{}\n\nSeverity: {} · Confidence: {} · {}\n\n{}",
+            self.code,
+            self.name,
+            self.summary,
+            self.severity,
+            self.confidence.as_str(),
+            cwe,
+            self.body
+        );
+        out
     }
 
     /// The text of a `## Heading` section of the body, without the heading.

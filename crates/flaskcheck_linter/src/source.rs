@@ -5,19 +5,20 @@
 //! whose text is needed later (a finding's line and column, the snippet the text format shows) is
 //! read again; the content hash taken at the first read makes sure it is the same text.
 
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use flaskcheck_python::{decode_source, DecodeError, Locator, Position, TextRange, TextSize};
-use rustc_hash::FxHasher;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Span;
 use crate::file_io::{read_regular_file, ReadError};
 
 /// A file's place in the run's file list. Diagnostics name files by id; the report maps ids back
 /// to paths.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub u32);
 
 impl FileId {
@@ -36,8 +37,9 @@ pub struct SourceFile {
     text: OnceLock<Option<Arc<str>>>,
     /// Whether the file was read and decoded.
     has_text: bool,
-    /// Hash of the bytes first read, to check a second read against.
-    content_hash: u64,
+    /// Hash of the bytes first read, to check a second read against (`None` for a text given
+    /// rather than read, which is never released).
+    content_hash: Option<ContentHash>,
     /// Built on first use: most files never need a line number.
     locator: OnceLock<Locator>,
 }
@@ -49,29 +51,41 @@ pub enum LoadError {
     Decode(DecodeError),
 }
 
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(bytes);
-    hasher.write_usize(bytes.len());
-    hasher.finish()
+/// The hash of a file's bytes as read (before decoding): what tells a file's second read, and the
+/// cache, that the content is the same.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ContentHash(u128);
+
+impl ContentHash {
+    pub fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash(xxh3_128(bytes))
+    }
+}
+
+/// Reads a source file's bytes: a regular file only, at most [`crate::file_io::MAX_FILE_SIZE`]
+/// (see [`read_regular_file`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_regular_file(path)
 }
 
 impl SourceFile {
     /// Reads and decodes `path`.
     pub fn load(id: FileId, path: &Path) -> (SourceFile, Option<LoadError>) {
-        let bytes = match read_regular_file(path) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                return (
-                    SourceFile::without_text(id, path),
-                    Some(LoadError::Read(err)),
-                )
-            }
-        };
-        match decode_source(&bytes) {
+        match read_bytes(path) {
+            Ok(bytes) => SourceFile::from_bytes(id, path, &bytes),
+            Err(err) => (
+                SourceFile::without_text(id, path),
+                Some(LoadError::Read(err)),
+            ),
+        }
+    }
+
+    /// Decodes the bytes read from `path`.
+    pub fn from_bytes(id: FileId, path: &Path, bytes: &[u8]) -> (SourceFile, Option<LoadError>) {
+        match decode_source(bytes) {
             Ok(text) => {
                 let mut file = SourceFile::from_text(id, path, Arc::from(text.as_ref()));
-                file.content_hash = hash_bytes(&bytes);
+                file.content_hash = Some(ContentHash::of(bytes));
                 (file, None)
             }
             Err(err) => (
@@ -81,6 +95,24 @@ impl SourceFile {
         }
     }
 
+    /// A file whose bytes hash to `content` and whose text is read when first needed: a file
+    /// whose file pass came from the cache.
+    pub fn on_disk(id: FileId, path: &Path, content: ContentHash) -> SourceFile {
+        SourceFile {
+            id,
+            path: path.to_path_buf(),
+            text: OnceLock::new(),
+            has_text: true,
+            content_hash: Some(content),
+            locator: OnceLock::new(),
+        }
+    }
+
+    /// The hash of the bytes read, for a file read from disk.
+    pub fn content_hash(&self) -> Option<ContentHash> {
+        self.content_hash
+    }
+
     /// A file whose text is given (tests, examples): it is never released.
     pub fn from_text(id: FileId, path: &Path, text: Arc<str>) -> SourceFile {
         SourceFile {
@@ -88,7 +120,7 @@ impl SourceFile {
             path: path.to_path_buf(),
             text: OnceLock::from(Some(text)),
             has_text: true,
-            content_hash: 0,
+            content_hash: None,
             locator: OnceLock::new(),
         }
     }
@@ -99,7 +131,7 @@ impl SourceFile {
             path: path.to_path_buf(),
             text: OnceLock::from(None),
             has_text: false,
-            content_hash: 0,
+            content_hash: None,
             locator: OnceLock::new(),
         }
     }
@@ -121,7 +153,7 @@ impl SourceFile {
 
     /// Drops the text (and the line index built from it) until it is needed again.
     pub fn release_text(&mut self) {
-        if self.has_text && self.content_hash != 0 {
+        if self.has_text && self.content_hash.is_some() {
             self.text.take();
             self.locator.take();
         }
@@ -131,8 +163,8 @@ impl SourceFile {
         if !self.has_text {
             return None;
         }
-        let bytes = read_regular_file(&self.path).ok()?;
-        if hash_bytes(&bytes) != self.content_hash {
+        let bytes = read_bytes(&self.path).ok()?;
+        if Some(ContentHash::of(&bytes)) != self.content_hash {
             return None;
         }
         decode_source(&bytes)

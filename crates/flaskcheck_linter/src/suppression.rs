@@ -17,14 +17,14 @@ use crate::registry::Rule;
 use crate::source::SourceFile;
 
 /// One suppression comment (a comment may hold several: `# noqa: FC101  # flaskcheck: ignore`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suppression {
     /// The directive's text, from its `#` to the end of its codes.
     pub range: TextRange,
     pub codes: SuppressedCodes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SuppressedCodes {
     /// `# noqa` without codes: every finding on the line (and every other tool's).
     Noqa,
@@ -35,7 +35,7 @@ pub enum SuppressedCodes {
 }
 
 /// The suppressions of one file, in source order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileSuppressions {
     suppressions: Vec<Suppression>,
 }
@@ -226,6 +226,22 @@ fn directives(comment: &str) -> Vec<(Range<usize>, SuppressedCodes)> {
     out
 }
 
+/// Where one more code can be added to a `# noqa: CODES` directive in one comment token's text:
+/// the end of its last code, so that the codes other tools read there (`E501`) stay as they are.
+/// `None` when the comment holds no such list (a bare `# noqa` already suppresses everything).
+/// Editors use it to offer "suppress on this line".
+pub fn noqa_code_list_end(comment: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(offset) = comment[from..].find('#') {
+        let hash = from + offset;
+        match noqa(comment, skip_blanks(comment, hash + 1)) {
+            Some((_, Some(SuppressedCodes::Noqa))) | None => from = hash + 1,
+            Some((end, _)) => return Some(end),
+        }
+    }
+    None
+}
+
 /// `noqa`, `noqa: CODES`, at `at`. Returns where the directive ends and its codes; `None` codes for
 /// a directive that names only other tools' codes.
 fn noqa(comment: &str, at: usize) -> Option<(usize, Option<SuppressedCodes>)> {
@@ -405,6 +421,27 @@ mod tests {
         );
         assert_eq!(codes("# noqabc"), []);
         assert_eq!(codes("# this is not noqa"), []);
+    }
+
+    #[test]
+    fn where_a_noqa_list_is_extended() {
+        fn end(comment: &str) -> Option<&str> {
+            noqa_code_list_end(comment).map(|at| &comment[..at])
+        }
+        assert_eq!(end("# noqa: E501"), Some("# noqa: E501"));
+        assert_eq!(
+            end("# noqa:E501,W291 because reasons"),
+            Some("# noqa:E501,W291")
+        );
+        assert_eq!(
+            end("# type: ignore  # NOQA: FC102 (reviewed)"),
+            Some("# type: ignore  # NOQA: FC102")
+        );
+        assert_eq!(end("# noqa  # noqa: E501"), Some("# noqa  # noqa: E501"));
+        assert_eq!(end("# noqa"), None);
+        assert_eq!(end("# noqa:"), None);
+        assert_eq!(end("# flaskcheck: ignore[FC101]"), None);
+        assert_eq!(end("# a note about noqa: E501"), None);
     }
 
     #[test]

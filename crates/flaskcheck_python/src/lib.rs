@@ -11,12 +11,14 @@ mod parse;
 mod prescan;
 
 pub use decode::{decode_source, DecodeError};
-pub use parse::{comment_ranges, parse_module, ErrorKind, ParsedModule, SyntaxError};
+pub use parse::{
+    comment_ranges, parse_module, CommentLayout, ErrorKind, ParsedModule, SyntaxError,
+};
 pub use prescan::{too_deep_message, MAX_BRACKET_DEPTH, MAX_FSTRING_DEPTH, MAX_NESTING};
 
 pub use ruff_python_ast as ast;
 pub use ruff_python_ast::token::{Token, TokenKind, Tokens};
-pub use ruff_source_file::{LineIndex, OneIndexed};
+pub use ruff_source_file::{LineIndex, OneIndexed, PositionEncoding, SourceLocation};
 pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 /// `text` with the characters that would be invisible, or that a terminal would act on, written
@@ -65,7 +67,19 @@ pub fn needs_escape(c: char) -> bool {
 }
 
 /// A 1-based line and a 1-based column counted in characters (Unicode scalar values).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,

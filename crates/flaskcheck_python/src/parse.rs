@@ -3,7 +3,7 @@ use std::fmt;
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::prescan::prescan;
 use crate::printable;
@@ -99,6 +99,52 @@ pub fn comment_ranges(source: &str) -> Vec<TextRange> {
     parsed.comment_ranges().collect()
 }
 
+/// Where comments are and where they cannot go: what an editor needs to add a `# noqa` at the end
+/// of a line without changing what the code means.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentLayout {
+    /// Every `#` comment, in source order.
+    pub comments: Vec<TextRange>,
+    /// Tokens that span lines (triple-quoted strings and their f-string parts), in source order:
+    /// a line that ends inside one cannot take a comment.
+    pub multiline_tokens: Vec<TextRange>,
+}
+
+impl CommentLayout {
+    /// Lexes `source`, which need not parse (the lexer recovers); `None` for a source the scan
+    /// before parsing refuses (NUL bytes, nesting past the limits), which is not lexed at all: an
+    /// editor asks for this on every keystroke, and such a file has no finding to suppress.
+    pub fn of(source: &str) -> Option<Self> {
+        prescan(source).ok()?;
+        let parsed = ParsedModule::new(ruff_python_parser::parse_unchecked_source(
+            source,
+            ruff_python_ast::PySourceType::Python,
+        ));
+        let mut layout = CommentLayout::default();
+        for token in parsed.tokens() {
+            match token.kind() {
+                TokenKind::Comment => layout.comments.push(token.range()),
+                TokenKind::Newline | TokenKind::NonLogicalNewline => {}
+                _ if source[token.range()].contains(['\n', '\r']) => {
+                    layout.multiline_tokens.push(token.range());
+                }
+                _ => {}
+            }
+        }
+        Some(layout)
+    }
+
+    /// Whether `offset` (the end of a line) lies inside a token that goes on to the next line.
+    pub fn inside_multiline_token(&self, offset: TextSize) -> bool {
+        let after = self
+            .multiline_tokens
+            .partition_point(|range| range.end() <= offset);
+        self.multiline_tokens
+            .get(after)
+            .is_some_and(|range| range.start() < offset)
+    }
+}
+
 /// Parses a module. A file that Ruff's parser accepts but CPython would refuse (NUL bytes, bracket
 /// nesting) is reported as a syntax error too, and one nested past flaskcheck's limit in a way the
 /// scan before parsing sees is refused (see [`crate::prescan`]).
@@ -164,5 +210,31 @@ mod tests {
         let ranges: Vec<_> = parsed.comment_ranges().collect();
         assert_eq!(ranges.len(), 1);
         assert_eq!(u32::from(ranges[0].start()), 23);
+    }
+
+    #[test]
+    fn comment_layout_knows_lines_that_end_inside_strings() {
+        let source = "q = \"\"\"SELECT *\nFROM t\"\"\"  # sql\nx = f(a,\n      b)  # noqa: E501\n";
+        let layout = CommentLayout::of(source).unwrap();
+        let comments: Vec<&str> = layout.comments.iter().map(|r| &source[*r]).collect();
+        assert_eq!(comments, ["# sql", "# noqa: E501"]);
+        let line_ends: Vec<TextSize> = source
+            .match_indices('\n')
+            .map(|(at, _)| TextSize::try_from(at).unwrap())
+            .collect();
+        let inside: Vec<bool> = line_ends
+            .iter()
+            .map(|&end| layout.inside_multiline_token(end))
+            .collect();
+        // Line 1 ends inside the string; line 3 ends inside brackets, which may hold a comment.
+        assert_eq!(inside, [true, false, false, false]);
+        // Lexed even where the file does not parse.
+        assert_eq!(
+            CommentLayout::of("def f(:  # x\n").unwrap().comments.len(),
+            1
+        );
+        // Not lexed where the scan before parsing refuses the source (a bracket bomb, a NUL).
+        assert_eq!(CommentLayout::of(&"(".repeat(1_000_000)), None);
+        assert_eq!(CommentLayout::of("x = 1  # \0\n"), None);
     }
 }

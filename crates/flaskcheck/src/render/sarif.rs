@@ -277,7 +277,7 @@ fn descriptor(rule: Rule) -> ReportingDescriptor {
             text: doc.body.trim().to_string(),
             markdown: doc.body.trim().to_string(),
         },
-        help_uri: format!("{REPOSITORY}/blob/main/rules/{}.md", rule.code()),
+        help_uri: rule.doc_url(),
         default_configuration: Configuration {
             level: level(doc.severity),
         },
@@ -393,7 +393,7 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::Arc;
 
-    use flaskcheck_linter::{Diagnostic, FileId, RelatedLocation, Timings};
+    use flaskcheck_linter::{Diagnostic, FileId, RelatedLocation};
 
     use super::*;
     use crate::render::TextOptions;
@@ -427,11 +427,8 @@ mod tests {
             });
         let report = LintReport {
             files: vec![views, models],
-            unreadable_folders: 0,
             diagnostics: vec![diagnostic],
-            warnings: Vec::new(),
-            timings: Timings::default(),
-            index: Default::default(),
+            ..LintReport::default()
         };
         let options = RenderOptions {
             text: TextOptions { color: false },

@@ -130,10 +130,13 @@ impl Checker<'_> {
                     let term = self.term(value);
                     self.facts.classes[class as usize].meta.model = Some(term);
                 }
-                "fields" | "only" => {
+                // graphene-sqlalchemy spells them `only_fields` and `exclude_fields`.
+                "fields" | "only" | "only_fields" => {
                     self.facts.classes[class as usize].meta.fields = string_list(value)
                 }
-                "exclude" => self.facts.classes[class as usize].meta.exclude = string_list(value),
+                "exclude" | "exclude_fields" => {
+                    self.facts.classes[class as usize].meta.exclude = string_list(value)
+                }
                 "orm_mode" | "from_attributes" if is_true(value) => {
                     self.facts.classes[class as usize].meta.from_attributes = true;
                 }

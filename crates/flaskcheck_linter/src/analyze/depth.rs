@@ -18,6 +18,11 @@ impl Depth {
     /// A helper's first call.
     pub(crate) const MAX: Depth = Depth(MAX_NESTING);
 
+    /// A bound of `levels`, for a helper that looks less deep than the walk.
+    pub(crate) const fn levels(levels: u32) -> Depth {
+        Depth(levels)
+    }
+
     /// One level deeper, or `None` past the bound.
     pub(crate) fn deeper(self) -> Option<Depth> {
         self.0.checked_sub(1).map(Depth)
@@ -26,6 +31,12 @@ impl Depth {
 
 /// Calls `f` on `expr` and every expression inside it, down to [`MAX_NESTING`] levels.
 pub(crate) fn for_each_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    for_each_expr_within(expr, Depth::MAX, f);
+}
+
+/// Calls `f` on `expr` and every expression inside it, `depth` levels down (`expr` itself is the
+/// first).
+pub(crate) fn for_each_expr_within(expr: &Expr, depth: Depth, f: &mut dyn FnMut(&Expr)) {
     struct Walk<'f> {
         f: &'f mut dyn FnMut(&Expr),
         depth: Depth,
@@ -41,9 +52,5 @@ pub(crate) fn for_each_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             self.depth = outer;
         }
     }
-    Walk {
-        f,
-        depth: Depth::MAX,
-    }
-    .visit_expr(expr);
+    Walk { f, depth }.visit_expr(expr);
 }

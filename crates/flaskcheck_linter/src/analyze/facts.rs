@@ -3,20 +3,24 @@
 
 use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
 
-use super::term::{Symbol, TermId, Terms};
+use super::term::{NameAsStr, Symbol, TermId, Terms};
 use crate::registry::Rule;
 
 /// Index of a class or function within its file's facts.
 pub type LocalId = u32;
 
-#[derive(Debug, Default)]
+#[serde_as]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// The module's qualified name (`blog.api.users`; `blog.api` for `blog/api/__init__.py`).
     pub module: Symbol,
     pub is_package: bool,
     pub terms: Terms,
     /// Names bound by module-level imports: local name → qualified target.
+    #[serde_as(as = "Vec<(NameAsStr, _)>")]
     pub imports: Vec<(Name, Symbol)>,
     /// Modules whose names `from m import *` brings in.
     pub star_imports: Vec<Symbol>,
@@ -36,18 +40,28 @@ pub struct FileFacts {
     pub user_loaders: Vec<LocalId>,
     /// `app.register_error_handler(exception_or_code, handler)`: what is handled, and the handler.
     pub error_handlers: Vec<(TermId, TermId)>,
+    /// Connexion `add_api(...)` calls, with the operations their OpenAPI file declares.
+    pub api_specs: Vec<super::openapi::ApiSpec>,
+    /// Problems the file pass met outside the Python source (an OpenAPI file it could not read),
+    /// for the run's warnings.
+    pub warnings: Vec<Box<str>>,
+    /// The file pass read another file (an OpenAPI file): the facts depend on more than this
+    /// file's content, so they are never taken from the cache or kept across edits.
+    pub read_other_files: bool,
     /// Rule-specific records for the project pass.
     pub deferred: Vec<Deferred>,
 }
 
-#[derive(Debug)]
+#[serde_as]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct GlobalBinding {
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     pub value: TermId,
     pub range: TextRange,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResponseKind {
     /// `jsonify(...)`, `flask.json.jsonify(...)`
     Jsonify,
@@ -60,7 +74,7 @@ pub enum ResponseKind {
 }
 
 /// A call that turns a value into a response body.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ResponseSink {
     pub kind: ResponseKind,
     pub range: TextRange,
@@ -71,7 +85,7 @@ pub struct ResponseSink {
 }
 
 /// A call to a function of the project, by a name that resolves inside it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ProjectCall {
     pub range: TextRange,
     /// The call's term (a [`super::term::Term::Call`]).
@@ -80,12 +94,14 @@ pub struct ProjectCall {
     pub function: Option<LocalId>,
 }
 
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Decorator {
     pub range: TextRange,
     /// The decorator expression without its call: `bp.route`, `marshal_with`, `login_required`.
     pub callee: TermId,
     /// Its last name segment (`route`, `marshal_with`), for matching when it cannot be resolved.
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     /// The decorator's dotted source text without arguments (`bp.route`).
     pub path: Box<str>,
@@ -93,10 +109,11 @@ pub struct Decorator {
     pub args: Vec<TermId>,
     /// String literal arguments by position (`None` for non-literals).
     pub str_args: Vec<Option<Box<str>>>,
+    #[serde_as(as = "Vec<NameAsStr>")]
     pub keywords: Vec<Name>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FunctionKind {
     Function,
     Method,
@@ -105,8 +122,10 @@ pub enum FunctionKind {
     Property,
 }
 
-#[derive(Debug)]
+#[serde_as]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FunctionFacts {
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     pub qualname: Symbol,
     /// The `def name` identifier.
@@ -119,31 +138,40 @@ pub struct FunctionFacts {
     pub parent: Option<LocalId>,
     pub decorators: Vec<Decorator>,
     /// Parameter names, `self`/`cls` excluded (indices match [`super::term::Term::Param`]).
+    #[serde_as(as = "Vec<NameAsStr>")]
     pub params: Vec<Name>,
+    /// The last parameter is `**kwargs`.
+    pub has_kwargs: bool,
     pub returns: Vec<ReturnSite>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ReturnSite {
     /// The returned expression.
     pub range: TextRange,
     pub value: TermId,
 }
 
-#[derive(Debug)]
+#[serde_as]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ClassFacts {
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     pub qualname: Symbol,
     pub name_range: TextRange,
     pub bases: Vec<TermId>,
     /// Class keywords (`table=True` for SQLModel, `metaclass=...`).
+    #[serde_as(as = "Vec<(NameAsStr, _)>")]
     pub keywords: Vec<(Name, TermId)>,
+    #[serde_as(as = "Vec<NameAsStr>")]
     pub keyword_true: Vec<Name>,
     pub decorators: Vec<Decorator>,
     pub columns: Vec<Column>,
     pub relationships: Vec<Relationship>,
+    #[serde_as(as = "Vec<(NameAsStr, _)>")]
     pub methods: Vec<(Name, LocalId)>,
     /// Other class-level assignments (`method_decorators = [...]`, `__abstract__ = True`).
+    #[serde_as(as = "Vec<(NameAsStr, _, _)>")]
     pub attributes: Vec<(Name, TermId, TextRange)>,
     pub tablename: Option<Box<str>>,
     pub is_abstract: bool,
@@ -151,7 +179,7 @@ pub struct ClassFacts {
     pub meta: SchemaMeta,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SchemaMeta {
     /// `Meta.model`
     pub model: Option<TermId>,
@@ -163,16 +191,20 @@ pub struct SchemaMeta {
     pub from_attributes: bool,
 }
 
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Column {
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     pub range: TextRange,
     /// The target of `ForeignKey("users.id")` (`users.id`), when the column has one.
     pub foreign_key: Option<Box<str>>,
 }
 
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Relationship {
+    #[serde_as(as = "NameAsStr")]
     pub name: Name,
     pub range: TextRange,
     /// The related class, as written: `"Post"`, `Post`, `"app.models.Post"`, or from `Mapped[...]`.
@@ -185,14 +217,14 @@ pub struct Relationship {
     pub backref: Option<Box<str>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum RelationshipTarget {
     Name(Box<str>),
     Term(TermId),
 }
 
 /// A record a rule's `ast` check leaves for its `project` check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deferred {
     pub rule: Rule,
     pub range: TextRange,
@@ -221,6 +253,9 @@ impl FileFacts {
             url_rules,
             user_loaders: _,
             error_handlers,
+            api_specs: _,
+            warnings: _,
+            read_other_files: _,
             deferred,
         } = self;
         for GlobalBinding {
@@ -288,6 +323,7 @@ impl FileFacts {
                 parent: _,
                 decorators,
                 params: _,
+                has_kwargs: _,
                 returns,
             } = function;
             decorators

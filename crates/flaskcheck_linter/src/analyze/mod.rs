@@ -16,6 +16,7 @@ mod env;
 mod expr;
 pub mod facts;
 mod node_kinds;
+pub mod openapi;
 pub mod term;
 mod walk;
 
@@ -34,7 +35,7 @@ pub use node_kinds::NodeKinds;
 pub(crate) use term::Visited;
 pub use term::{Symbol, Term, TermId, Terms};
 
-pub(crate) use depth::{for_each_expr, Depth};
+pub(crate) use depth::{for_each_expr, for_each_expr_within, Depth};
 use env::Env;
 pub(crate) use walk::target_names;
 
@@ -123,9 +124,12 @@ pub struct Checker<'a> {
     /// The string of the bare-string statement being walked (a docstring or a string used as a
     /// comment), so that rules about SQL strings can skip it.
     docstring: Option<TextRange>,
+    /// Connexion's `specification_dir`, when the file creates its app with one.
+    specification_dir: Option<Box<str>>,
 }
 
 /// What the file pass produced.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub facts: FileFacts,
@@ -258,6 +262,7 @@ impl<'a> Checker<'a> {
 
 /// The qualified module name of a file: `pkg/sub/mod.py` is `pkg.sub.mod` when `pkg` and `sub`
 /// hold an `__init__.py`; a file outside any package is named by its stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleName {
     pub name: Symbol,
     pub is_package: bool,
@@ -323,6 +328,7 @@ fn analyze_with(
         free_names: rustc_hash::FxHashMap::default(),
         loops: Vec::new(),
         docstring: None,
+        specification_dir: None,
     };
     checker.walk_body(&module.body);
     let too_deep = checker.too_deep;

@@ -12,11 +12,13 @@
 use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::{serde_as, DeserializeAs, SerializeAs};
 
 /// A qualified name: `flask.request`, `blog.models.user.User`, `blog.api.users.get_user`.
 pub type Symbol = Box<str>;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TermId(u32);
 
 impl TermId {
@@ -40,7 +42,7 @@ impl TermId {
 }
 
 /// A subscript key, as far as it is literal.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Key {
     Str(Box<str>),
     Int(i64),
@@ -48,7 +50,8 @@ pub enum Key {
     Dynamic(TermId),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[serde_as]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Term {
     Unknown,
     Const,
@@ -61,7 +64,7 @@ pub enum Term {
     SelfOf(u32),
     /// `cls` in a classmethod of the file's class with this index.
     ClsOf(u32),
-    Attr(TermId, Name),
+    Attr(TermId, #[serde_as(as = "NameAsStr")] Name),
     Call(Box<CallTerm>),
     Subscript(TermId, Key),
     /// An element of an iterable: the loop variable of `for u in users`.
@@ -86,10 +89,12 @@ pub enum Term {
     Format(Box<[TermId]>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[serde_as]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CallTerm {
     pub callee: TermId,
     pub args: Box<[TermId]>,
+    #[serde_as(as = "Box<[(NameAsStr, _)]>")]
     pub keywords: Box<[(Name, TermId)]>,
     /// `**kwargs` and `*args` passed along.
     pub unpacked: Box<[TermId]>,
@@ -124,14 +129,17 @@ const MAX_WIDTH: usize = 16;
 const MAX_SYMBOL_LEN: usize = 256;
 
 /// A file's terms. Id 0 is [`Term::Unknown`] and id 1 is [`Term::Const`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Terms {
     nodes: Vec<Term>,
     /// Where each [`Term::Format`] made by [`Terms::format_at`] was built, in id order.
     format_ranges: Vec<(TermId, TextRange)>,
     /// While the file is walked: one id per global symbol and per attribute of a term, so a
-    /// name read a hundred times is one term, built once. Dropped by [`Terms::finish`].
+    /// name read a hundred times is one term, built once. Dropped by [`Terms::finish`], so never
+    /// part of a finished file's terms (nor of the cache).
+    #[serde(skip)]
     globals: FxHashMap<Symbol, TermId>,
+    #[serde(skip)]
     attrs: FxHashMap<(TermId, Name), TermId>,
 }
 
@@ -669,5 +677,32 @@ fn for_each_part(term: &Term, f: &mut impl FnMut(TermId)) {
         | Term::Format(items) => {
             items.iter().for_each(|&item| f(item));
         }
+    }
+}
+
+/// Serializes a [`Name`] as its text: the parser's type has no serde support of its own (Ruff's
+/// `serde` feature pulls in its cache crates), and a name is only ever its text.
+pub(crate) struct NameAsStr;
+
+impl SerializeAs<Name> for NameAsStr {
+    fn serialize_as<S: Serializer>(name: &Name, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(name.as_str())
+    }
+}
+
+impl<'de> DeserializeAs<'de, Name> for NameAsStr {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<Name, D::Error> {
+        struct NameVisitor;
+        impl serde::de::Visitor<'_> for NameVisitor {
+            type Value = Name;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a name")
+            }
+            // Called with the borrowed text too, so no `String` is made on the way.
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Name, E> {
+                Ok(Name::new(text))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
     }
 }

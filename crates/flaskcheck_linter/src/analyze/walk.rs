@@ -876,6 +876,7 @@ impl<'a> Checker<'a> {
             parent,
             decorators,
             params: params.iter().map(|p| p.name.id.clone()).collect(),
+            has_kwargs: def.parameters.kwarg.is_some(),
             returns: Vec::new(),
         });
         if is_user_loader {
@@ -1077,6 +1078,12 @@ impl<'a> Checker<'a> {
 
     /// Records a call that puts a value into a response, or registers a view.
     fn record_call(&mut self, call: &ast::ExprCall) {
+        // `connexion.App(__name__, specification_dir="openapi/")`: where `add_api` looks.
+        if let Some(keyword) = call.arguments.find_keyword("specification_dir") {
+            if let Expr::StringLiteral(dir) = &keyword.value {
+                self.specification_dir = Some(dir.value.to_str().into());
+            }
+        }
         if let Some(kind) = self.response_kind(call) {
             let value = match kind {
                 ResponseKind::ResponseObject => {
@@ -1118,6 +1125,9 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            if attr.attr.id.as_str() == "add_api" {
+                self.record_api_spec(call);
+            }
             let view = match attr.attr.id.as_str() {
                 "add_url_rule" => call.arguments.find_argument_value("view_func", 2),
                 "add_resource" | "register_api" | "register_view" => call.arguments.args.first(),
@@ -1129,6 +1139,36 @@ impl<'a> Checker<'a> {
                     self.facts.url_rules.push(term);
                 }
             }
+        }
+    }
+
+    /// Connexion's `app.add_api("openapi.yaml")`: reads the specification (relative to the
+    /// `specification_dir` the app was created with) for the operations it routes to.
+    fn record_api_spec(&mut self, call: &ast::ExprCall) {
+        let Some(Expr::StringLiteral(name)) =
+            call.arguments.find_argument_value("specification", 0)
+        else {
+            return;
+        };
+        let path = super::openapi::spec_path(
+            &self.file.path,
+            self.specification_dir.as_deref(),
+            name.value.to_str(),
+        );
+        self.facts.read_other_files = true;
+        match super::openapi::read_spec(&path) {
+            Ok(operations) => self.facts.api_specs.push(super::openapi::ApiSpec {
+                range: call.range(),
+                operations,
+            }),
+            Err(err) => self.facts.warnings.push(
+                format!(
+                    "{}: the OpenAPI file {} could not be read ({err}); its operations are not checked as views",
+                    self.file.path.display(),
+                    path.display()
+                )
+                .into(),
+            ),
         }
     }
 

@@ -24,11 +24,19 @@ pub struct ClassFlags {
     pub appbuilder: bool,
     /// A subclass of Flask-SQLAlchemy's `SQLAlchemy` extension: its instances are the `db`.
     pub sqlalchemy_extension: bool,
+    /// A Flask-WTF or WTForms form: its fields are filled from the request.
+    pub form: bool,
+    /// A graphene object type or mutation: its `resolve_*` methods and `mutate` answer GraphQL
+    /// queries.
+    pub graphene: bool,
+    /// A graphene-sqlalchemy `SQLAlchemyObjectType`: it exposes its model's columns.
+    pub sqlalchemy_object_type: bool,
 }
 
 /// A class's project ancestors are kept up to this many, and a chain of bases is followed this
-/// deep: real hierarchies have a few (13 at most on the benchmark corpus), and a generated chain of thousands of classes
-/// would otherwise take time quadratic in its length (and recursion as deep).
+/// deep: real hierarchies have a few (13 at most on the benchmark corpus), and a generated chain
+/// of thousands of classes would otherwise take time quadratic in its length (and recursion as
+/// deep).
 const MAX_ANCESTORS: usize = 64;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,6 +132,9 @@ impl Classifier<'_, '_> {
                         flags.resource |= inherited.resource;
                         flags.appbuilder |= inherited.appbuilder;
                         flags.sqlalchemy_extension |= inherited.sqlalchemy_extension;
+                        flags.form |= inherited.form;
+                        flags.graphene |= inherited.graphene;
+                        flags.sqlalchemy_object_type |= inherited.sqlalchemy_object_type;
                         parents.push(parent);
                     }
                     Kind::ModelBase => derives_from_model = true,
@@ -172,6 +183,20 @@ impl Classifier<'_, '_> {
                             declares_base = true;
                         } else if is_symbol(symbol, "flask_sqlalchemy", "SQLAlchemy") {
                             flags.sqlalchemy_extension = true;
+                        } else if (symbol_in(symbol, "flask_wtf") || symbol_in(symbol, "wtforms"))
+                            && matches!(super::last_segment(symbol), "FlaskForm" | "Form")
+                        {
+                            flags.form = true;
+                        } else if is_symbol(symbol, "graphene_sqlalchemy", "SQLAlchemyObjectType") {
+                            flags.graphene = true;
+                            flags.sqlalchemy_object_type = true;
+                        } else if symbol_in(symbol, "graphene")
+                            && matches!(
+                                super::last_segment(symbol),
+                                "ObjectType" | "Mutation" | "ClientIDMutation" | "Interface"
+                            )
+                        {
+                            flags.graphene = true;
                         }
                     }
                     _ => {}

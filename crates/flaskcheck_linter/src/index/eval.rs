@@ -13,7 +13,7 @@ use super::external::{
     is_serializer_method, is_symbol, symbol_in, QUERY_ALL, QUERY_CHAIN, QUERY_ONE,
 };
 use super::mongo;
-use super::value::{Fact, Kind, Origin, Value};
+use super::value::{DeclaredFields, Fact, Kind, Origin, Value};
 use super::{last_segment, ClassId, FuncId, ProjectIndex};
 use crate::analyze::term::{CallTerm, Key, Term, TermId};
 use crate::analyze::FileFacts;
@@ -219,7 +219,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 value
                     .iter()
                     .map(|fact| match fact.kind {
-                        Kind::RequestData(_) => fact.becomes(Kind::Const),
+                        Kind::RequestData(_) | Kind::DeclaredRequest { .. } => {
+                            fact.becomes(Kind::Const)
+                        }
                         _ => fact.clone(),
                     })
                     .collect()
@@ -241,6 +243,9 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                                 out.push(fact.becomes(Kind::ExceptionText))
                             }
                             Kind::RequestData(_) | Kind::Param(_) => out.push(fact.clone()),
+                            Kind::DeclaredRequest { source, .. } => {
+                                out.push(fact.becomes(Kind::RequestData(source.clone())))
+                            }
                             _ => {}
                         }
                     }
@@ -552,6 +557,27 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 if let Some(function) = self.index.method(class, name) {
                     return Value::of(fact.becomes(Kind::BoundMethod(function)));
                 }
+                let flags = self.index.flags(class);
+                if flags.form {
+                    // A Flask-WTF form is filled from the request: its `data`, and each field.
+                    if name == "data" {
+                        return Value::of(fact.becomes(Kind::DeclaredRequest {
+                            source: "form.data".into(),
+                            fields: DeclaredFields::Class(class),
+                        }));
+                    }
+                    if self.index.declares_attribute(class, name) {
+                        return Value::of(
+                            fact.becomes(Kind::RequestData(format!("form.{name}").into())),
+                        );
+                    }
+                }
+                // `self.api.payload` in a Flask-RESTX resource.
+                if flags.resource && name == "api" {
+                    return Value::of(
+                        fact.becomes(Kind::ExternalInstance("flask_restx.Api".into())),
+                    );
+                }
                 if !self.index.is_model(class) {
                     if let Some(value) = self.class_attribute(class, name, budget) {
                         return value;
@@ -579,6 +605,16 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                         _ => method(),
                     };
                 }
+                // Flask-RESTX's (and RESTPlus's) `api.payload`/`ns.payload`: the JSON body.
+                if name == "payload"
+                    && (symbol_in(symbol, "flask_restx") || symbol_in(symbol, "flask_restplus"))
+                {
+                    let source = match last_segment(symbol) {
+                        "Namespace" => "ns.payload",
+                        _ => "api.payload",
+                    };
+                    return Value::of(fact.becomes(Kind::RequestData(source.into())));
+                }
                 method()
             }
             Kind::Request => match name {
@@ -588,6 +624,14 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 }
                 _ => method(),
             },
+            // `args.name` of a reqparse result, `form.name.data`: still the client's.
+            Kind::RequestData(source) | Kind::DeclaredRequest { source, .. } => {
+                if is_data_method(name) {
+                    method()
+                } else {
+                    Value::of(fact.becomes(Kind::RequestData(format!("{source}.{name}").into())))
+                }
+            }
             Kind::Exception => match name {
                 "args" | "message" | "msg" | "strerror" | "description" | "orig" | "detail"
                 | "messages" => Value::of(fact.becomes(Kind::ExceptionText)),
@@ -661,6 +705,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 if flags.sqlalchemy_extension {
                     // A project subclass of `SQLAlchemy`: its instance is the `db` object.
                     Value::kind(Kind::ExternalInstance("flask_sqlalchemy.SQLAlchemy".into()))
+                } else if flags.pydantic {
+                    self.request_model(ctx, class, call, origin, depth)
                 } else if flags.schema || flags.model_base {
                     Value::empty()
                 } else {
@@ -783,7 +829,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     .map(|fact| match &fact.kind {
                         Kind::Exception | Kind::ExceptionText => fact.becomes(Kind::ExceptionText),
                         // Still the client's text, but now certainly a string.
-                        Kind::RequestData(source) => {
+                        Kind::RequestData(source) | Kind::DeclaredRequest { source, .. } => {
                             fact.becomes(Kind::RequestData(format!("{name}({source})").into()))
                         }
                         // Text of whatever the caller passes.
@@ -975,6 +1021,46 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                     _ => Value::empty(),
                 }
             }
+            Kind::Class(class)
+                if self.index.flags(*class).pydantic
+                    && matches!(
+                        name,
+                        "parse_obj"
+                            | "parse_raw"
+                            | "model_validate"
+                            | "model_validate_json"
+                            | "validate"
+                            | "construct"
+                            | "model_construct"
+                    ) =>
+            {
+                self.request_model(ctx, *class, call, origin, depth)
+            }
+            Kind::ExternalInstance(symbol)
+                if name == "parse_args" && last_segment(symbol) == "RequestParser" =>
+            {
+                let source: Box<str> = "parser.parse_args()".into();
+                Value::of(match receiver.origin {
+                    Some(parser) => Fact::at(
+                        Kind::DeclaredRequest {
+                            source,
+                            fields: DeclaredFields::Parser(parser),
+                        },
+                        origin,
+                    ),
+                    None => Fact::at(Kind::RequestData(source), origin),
+                })
+            }
+            Kind::DeclaredRequest { source, .. } => match name {
+                "to_dict" | "copy" | "dict" | "model_dump" | "items" | "values" => {
+                    Value::of(receiver.clone())
+                }
+                "get" | "getlist" | "pop" => Value::of(
+                    receiver.becomes(Kind::RequestData(format!("{source}.{name}(…)").into())),
+                ),
+                "keys" => Value::kind(Kind::Const),
+                _ => Value::empty(),
+            },
             Kind::Instance(_) | Kind::Class(_) => {
                 if is_serializer_method(name) {
                     Value::kind(Kind::Const)
@@ -1019,6 +1105,37 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         }
     }
 
+    /// A pydantic model built (or validated) from its arguments: when one of them is request data,
+    /// a mapping of the client's values under the model's declared fields; otherwise an instance.
+    fn request_model(
+        &mut self,
+        ctx: Ctx<'_>,
+        class: ClassId,
+        call: &CallTerm,
+        origin: Origin,
+        depth: u32,
+    ) -> Value {
+        let from_request = call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|(_, arg)| arg))
+            .chain(call.unpacked.iter())
+            .any(|&arg| {
+                self.eval_in(ctx, arg, depth).contains(|kind| {
+                    matches!(kind, Kind::RequestData(_) | Kind::DeclaredRequest { .. })
+                })
+            });
+        let kind = if from_request {
+            Kind::DeclaredRequest {
+                source: format!("{}(…)", self.index.class(class).name).into(),
+                fields: DeclaredFields::Class(class),
+            }
+        } else {
+            Kind::Instance(class)
+        };
+        Value::of(Fact::at(kind, origin))
+    }
+
     /// `session.get(User, id)`, `db.get_or_404(User, id)`: an instance of the first argument.
     fn first_entity_instance(
         &mut self,
@@ -1038,6 +1155,43 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             })
             .collect()
     }
+}
+
+/// Methods of the mappings and strings request data arrives as: an attribute of that name is the
+/// method, any other attribute (`args.name`, `field.data`) a value.
+fn is_data_method(name: &str) -> bool {
+    matches!(
+        name,
+        "get"
+            | "getlist"
+            | "pop"
+            | "setdefault"
+            | "to_dict"
+            | "copy"
+            | "items"
+            | "keys"
+            | "values"
+            | "dict"
+            | "model_dump"
+            | "update"
+            | "strip"
+            | "lstrip"
+            | "rstrip"
+            | "lower"
+            | "upper"
+            | "split"
+            | "rsplit"
+            | "replace"
+            | "encode"
+            | "decode"
+            | "startswith"
+            | "endswith"
+            | "format"
+            | "join"
+            | "read"
+            | "save"
+            | "title"
+    )
 }
 
 /// `list(x)`, `sorted(x)`: the same elements, as a list.
@@ -1062,6 +1216,10 @@ fn element(fact: &Fact) -> Option<Fact> {
             fact.becomes(Kind::MongoDocument {
                 projected: *projected,
             })
+        }
+        // The keys of a declared mapping, or (after `.items()`) its values: data, now the client's.
+        Kind::DeclaredRequest { source, .. } => {
+            fact.becomes(Kind::RequestData(format!("{source}[…]").into()))
         }
         Kind::Instance(_) | Kind::AttrDict(_) | Kind::MongoDocument { .. } | Kind::Class(_) => {
             return None
@@ -1098,12 +1256,13 @@ fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {
         (Kind::MongoDocuments { projected }, Key::Int(_)) => fact.becomes(Kind::MongoDocument {
             projected: *projected,
         }),
-        (Kind::RequestData(source), Key::Str(name)) => {
+        (Kind::RequestData(source) | Kind::DeclaredRequest { source, .. }, Key::Str(name)) => {
             fact.becomes(Kind::RequestData(format!("{source}[{name:?}]").into()))
         }
-        (Kind::RequestData(source), Key::Int(_) | Key::Dynamic(_)) => {
-            fact.becomes(Kind::RequestData(format!("{source}[…]").into()))
-        }
+        (
+            Kind::RequestData(source) | Kind::DeclaredRequest { source, .. },
+            Key::Int(_) | Key::Dynamic(_),
+        ) => fact.becomes(Kind::RequestData(format!("{source}[…]").into())),
         (Kind::RequestData(_) | Kind::ExceptionText | Kind::Const, _) => fact.clone(),
         _ => return None,
     })

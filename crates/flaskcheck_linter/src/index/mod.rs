@@ -4,6 +4,7 @@
 //! functions are views, and, through the [`Evaluator`], what any recorded term holds.
 
 mod classify;
+mod entry;
 mod eval;
 mod external;
 pub mod mongo;
@@ -16,10 +17,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
+pub(crate) use entry::schema_class;
+pub use entry::{
+    is_numeric_converter, route_converter, route_variables, ClientParam, ClientSource,
+};
 pub use eval::{Evaluator, SUMMARY_DEPTH};
-pub use external::{is_serializer_method, QUERY_ONE};
+pub use external::{is_serializer_method, symbol_in, QUERY_ONE};
 pub use serializers::Serialization;
-pub use value::{Fact, Kind, Origin, Value};
+pub use value::{DeclaredFields, Fact, Kind, Origin, Value};
 
 use crate::analyze::facts::{
     ClassFacts, Column, FunctionFacts, GlobalBinding, LocalId, Relationship, RelationshipTarget,
@@ -80,6 +85,8 @@ pub struct ProjectIndex<'a> {
     ancestors: Vec<Vec<ClassId>>,
     relationships: Vec<Vec<ResolvedRelationship>>,
     views: Vec<ViewInfo>,
+    /// The parameters of entry points that the client chooses (see `entry.rs`).
+    client_params: entry::ClientParams,
     user_loaders: Vec<FuncId>,
     wrappers: FxHashMap<FuncId, ResponseWrapper>,
     /// What each error handler handles: the `@errorhandler(...)` argument or the first argument
@@ -118,6 +125,7 @@ impl<'a> ProjectIndex<'a> {
             ancestors: Vec::new(),
             relationships: Vec::new(),
             views: Vec::new(),
+            client_params: Default::default(),
             user_loaders: Vec::new(),
             wrappers: FxHashMap::default(),
             error_handler_types: FxHashMap::default(),
@@ -137,7 +145,8 @@ impl<'a> ProjectIndex<'a> {
             }
         }
         index.relationships = index.resolve_relationships();
-        let (views, error_handler_types) = index.find_views();
+        let (mut views, error_handler_types) = index.find_views();
+        index.client_params = index.find_entry_points(&mut views);
         index.views = views;
         index.error_handler_types = error_handler_types;
         index.wrappers = index.find_wrappers();

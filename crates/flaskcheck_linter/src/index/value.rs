@@ -54,6 +54,14 @@ pub enum Kind {
     Request,
     /// Data from the request, with the expression it came from (`request.json`).
     RequestData(Box<str>),
+    /// A mapping of request data whose keys the code declares: `parser.parse_args()` (reqparse),
+    /// `form.data` (WTForms), a pydantic model built from the body. Each value read from it is
+    /// the client's ([`Kind::RequestData`]); which keys it has is not, so applying it whole is
+    /// no mass assignment, but a declared key that grants privileges is the client's choice.
+    DeclaredRequest {
+        source: Box<str>,
+        fields: DeclaredFields,
+    },
     /// An exception object (`e` in `except ... as e`).
     Exception,
     /// Text taken from an exception: `str(e)`, `e.args`, `traceback.format_exc()`.
@@ -78,6 +86,15 @@ pub enum Kind {
     MongoDocuments {
         projected: bool,
     },
+}
+
+/// What declares the keys of a [`Kind::DeclaredRequest`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeclaredFields {
+    /// The fields of a project class: a WTForms form, a pydantic model, a marshmallow schema.
+    Class(ClassId),
+    /// The `add_argument` calls on the reqparse parser made here.
+    Parser(Origin),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -27,9 +27,21 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
-/// Deferred notes.
+/// Deferred notes. A call that sends text to the client is noted by the function's name:
+/// `abort`, `render_template`, `render_template_string`, `flash`.
 const HANDLER: &str = "except";
 const ABORT: &str = "abort";
+
+/// Flask functions that put their arguments (after the template's name, for `render_template`)
+/// into the page sent to the client, or into the next one (`flash`).
+const TEXT_SINKS: &[(&str, usize)] = &[
+    ("flask.render_template", 1),
+    ("flask.templating.render_template", 1),
+    ("flask.render_template_string", 0),
+    ("flask.templating.render_template_string", 0),
+    ("flask.flash", 0),
+    ("flask.helpers.flash", 0),
+];
 
 /// `abort` functions whose later arguments become the error response's text.
 const ABORT_FUNCTIONS: &[&str] = &[
@@ -80,6 +92,15 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         Node::Expr(Expr::Call(call)) => {
+            if let Expr::Name(name) = &*call.func {
+                if matches!(
+                    name.id.as_str(),
+                    "render_template" | "render_template_string" | "flash"
+                ) {
+                    record_text_sink(checker, call);
+                    return;
+                }
+            }
             let is_abort = match &*call.func {
                 Expr::Name(name) => name.id.as_str() == "abort",
                 // `api.abort(...)`, `ns.abort(...)` of Flask-RESTX, `flask.abort(...)`.
@@ -112,6 +133,33 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         _ => {}
+    }
+}
+
+/// `render_template("error.html", error=str(e))`, `flash(str(e))`: the arguments that become the
+/// page's text.
+fn record_text_sink(checker: &mut Checker<'_>, call: &flaskcheck_python::ast::ExprCall) {
+    let Some(symbol) = checker.qualified_name(&call.func) else {
+        return;
+    };
+    let Some(&(_, skip)) = TEXT_SINKS.iter().find(|(name, _)| **name == *symbol) else {
+        return;
+    };
+    let mut terms: Vec<TermId> = Vec::new();
+    for arg in call.arguments.args.iter().skip(skip) {
+        terms.push(checker.term(arg));
+    }
+    for keyword in &call.arguments.keywords {
+        terms.push(checker.term(&keyword.value));
+    }
+    terms.retain(|term| term.is_interesting());
+    if !terms.is_empty() {
+        checker.defer(
+            Rule::ExceptionInResponse,
+            call.range(),
+            terms,
+            last_segment(&symbol),
+        );
     }
 }
 
@@ -156,16 +204,17 @@ impl Pass<'_, '_, '_, '_> {
         for response in &responses {
             self.report_value(response.range, &response.via, &response.value, None);
         }
-        // Descriptions given to `abort`.
+        // Descriptions given to `abort`, and text given to templates and flashed messages.
         for record in &facts.deferred {
-            if record.rule != Rule::ExceptionInResponse || &*record.note != ABORT {
+            if record.rule != Rule::ExceptionInResponse || &*record.note == HANDLER {
                 continue;
             }
             let mut value = Value::empty();
             for &term in &record.terms {
                 value.extend(self.ctx.evaluator.eval(file, term));
             }
-            self.report_value(record.range, "`abort()`", &value, None);
+            let via = format!("`{}()`", record.note);
+            self.report_value(record.range, &via, &value, None);
         }
         // Error handlers, given the exception they handle.
         for (local, function) in facts.functions.iter().enumerate() {

@@ -421,10 +421,13 @@ fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
         let Some(target) = describe_target(ctx, shape, &target_value, target_text) else {
             continue;
         };
-        let Some(source) = data
-            .iter()
-            .find_map(|&term| whole_request(ctx, file, term, true, None, BUDGET))
-        else {
+        let view = record
+            .function
+            .map(|local| ctx.index.function_id(file, local));
+        let Some(source) = data.iter().find_map(|&term| {
+            whole_client_param(ctx, view, term)
+                .or_else(|| whole_request(ctx, file, term, true, None, BUDGET))
+        }) else {
             continue;
         };
         let (message, help) = match target {
@@ -539,6 +542,25 @@ fn is_document_class(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId) -> bo
         }
     }
     false
+}
+
+/// A parameter that holds the whole of what the client sent, undeclared: a GraphQL resolver's
+/// `**kwargs`, a Connexion operation's `body`.
+fn whole_client_param(
+    ctx: &ProjectContext<'_, '_, '_>,
+    function: Option<crate::index::FuncId>,
+    term: TermId,
+) -> Option<String> {
+    let function = function?;
+    let Term::Param(index) = ctx.analysis.facts.terms.get(term) else {
+        return None;
+    };
+    let client = ctx.index.client_param(function, *index)?;
+    if !client.whole {
+        return None;
+    }
+    let name = ctx.index.function(function).params.get(*index as usize)?;
+    Some(name.to_string())
 }
 
 /// How many function summaries deep the data is followed.

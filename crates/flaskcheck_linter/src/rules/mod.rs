@@ -6,6 +6,7 @@
 //! - `project`: called once per file after every file's facts are merged into the
 //!   [`ProjectIndex`](crate::index::ProjectIndex), when the AST is gone.
 
+mod authorization;
 mod config_context;
 pub(crate) mod debug_enabled;
 pub(crate) mod exception_in_response;
@@ -16,6 +17,7 @@ pub(crate) mod model_in_response;
 mod model_leak;
 pub(crate) mod mongo_unprojected_find;
 pub(crate) mod nosql_injection;
+pub(crate) mod privileged_field_from_request;
 pub(crate) mod query_result_in_response;
 pub(crate) mod relationship_without_serializer;
 pub(crate) mod select_star;

@@ -267,7 +267,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
 fn may_be_object(source: &str) -> bool {
     let json = source.starts_with("request.json")
         || source.starts_with("request.get_json()")
-        || source.starts_with("json.loads(");
+        || source.starts_with("json.loads(")
+        // Flask-RESTX's `api.payload`/`ns.payload`: the JSON body.
+        || source.starts_with("api.payload")
+        || source.starts_with("ns.payload");
     json && !source.starts_with("str(")
 }
 

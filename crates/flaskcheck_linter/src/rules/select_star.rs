@@ -1,22 +1,55 @@
 //! FC103 select-star: rules/FC103.md.
 //!
 //! Reads every string literal (plain, implicitly concatenated, triple-quoted, f-string; not
-//! docstrings) as SQL and reports each `*` or `table.*` in a top-level `SELECT` list. Stars inside
+//! docstrings) as SQL and finds each `*` or `table.*` in a top-level `SELECT` list. Stars inside
 //! parentheses are not top-level: `COUNT(*)`, `EXISTS (SELECT * ...)` and subqueries whose result
 //! the outer query projects stay silent.
+//!
+//! A star outside any function is reported at once (medium). One in a function is ranked in the
+//! project pass by where the function's fetched rows go: into the view's response (high), nowhere
+//! out of the function (low: a login check, an existence test), or somewhere this rule does not
+//! follow (medium). The file pass notes the functions that fetch rows (`fetchall()`, `execute()`,
+//! `read_sql()`...).
 
 use flaskcheck_python::ast::{Expr, FStringPart, InterpolatedStringElement};
 use flaskcheck_python::{Ranged, TextRange, TextSize};
 
 use super::RuleChecks;
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::term::{Term, TermId, Terms};
+use crate::analyze::{Checker, Node, NodeKinds, Visited};
+use crate::check::ProjectContext;
+use crate::diagnostic::Severity;
 use crate::registry::Rule;
 
 pub(crate) const CHECKS: RuleChecks = RuleChecks {
     ast: Some(check),
-    ast_kinds: NodeKinds::STRINGS,
-    project: None,
+    ast_kinds: NodeKinds::STRINGS
+        .with(NodeKinds::CALL)
+        .with(NodeKinds::YIELD),
+    project: Some(project),
 };
+
+/// Deferred notes: a star in a function, a function that fetches rows, a generator (what it
+/// yields goes to its callers).
+const STAR: &str = "star";
+const FETCHES: &str = "fetches";
+const YIELDS: &str = "yields";
+
+/// Calls whose result is the rows of raw SQL.
+const ROW_METHODS: &[&str] = &[
+    "execute",
+    "exec_driver_sql",
+    "fetchall",
+    "fetchone",
+    "fetchmany",
+    "fetch",
+    "fetchrow",
+    "mappings",
+    "read_sql",
+    "read_sql_query",
+];
+
+const MESSAGE: &str = "`SELECT *` returns every column of the table, including ones added later";
 
 /// The raw text of a string's literal parts, joined, with where each piece came from.
 struct StringText {
@@ -57,6 +90,11 @@ impl StringText {
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     let Node::Expr(expr) = node else { return };
+    match expr {
+        Expr::Call(call) => return note_fetch(checker, call),
+        Expr::Yield(_) | Expr::YieldFrom(_) => return note_once(checker, expr.range(), YIELDS),
+        _ => {}
+    }
     if !matches!(expr, Expr::StringLiteral(_) | Expr::FString(_)) || checker.is_docstring(expr) {
         return;
     }
@@ -94,16 +132,162 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         _ => return,
     }
+    let in_function = checker.current_function().is_some();
     for star in select_stars(&string.text) {
         let start = string.source_offset(star);
         let range = TextRange::at(start, TextSize::from(1));
-        checker
-            .report(
-                Rule::SelectStar,
-                range,
-                "`SELECT *` returns every column of the table, including ones added later",
-            )
-            .help = Some("name the columns the caller needs".to_string());
+        if in_function {
+            checker.defer(Rule::SelectStar, range, Vec::new(), STAR);
+        } else {
+            checker.report(Rule::SelectStar, range, MESSAGE).help =
+                Some("name the columns the caller needs".to_string());
+        }
+    }
+}
+
+/// Notes (once) that the function fetches rows of raw SQL.
+fn note_fetch(checker: &mut Checker<'_>, call: &flaskcheck_python::ast::ExprCall) {
+    let Expr::Attribute(attr) = &*call.func else {
+        return;
+    };
+    if !ROW_METHODS.contains(&attr.attr.id.as_str()) {
+        return;
+    }
+    note_once(checker, call.range(), FETCHES);
+}
+
+fn note_once(checker: &mut Checker<'_>, range: TextRange, note: &str) {
+    let Some(function) = checker.current_function() else {
+        return;
+    };
+    let noted = checker.facts.deferred.iter().rev().take(16).any(|record| {
+        record.rule == Rule::SelectStar
+            && record.function == Some(function)
+            && &*record.note == note
+    });
+    if !noted {
+        checker.defer(Rule::SelectStar, range, Vec::new(), note);
+    }
+}
+
+/// Where the rows of a function go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Into the response of the view.
+    Response,
+    /// Nowhere out of the function.
+    Kept,
+    /// Somewhere not followed: returned to callers, or fetched elsewhere.
+    Unknown,
+}
+
+fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
+    let file = ctx.file_id();
+    let facts = &ctx.analysis.facts;
+    let index = ctx.index;
+    for record in ctx.deferred() {
+        if &*record.note != STAR {
+            continue;
+        }
+        let Some(local) = record.function else {
+            continue;
+        };
+        let function = &facts.functions[local as usize];
+        let noted = |note: &str| {
+            ctx.deferred()
+                .iter()
+                .any(|other| other.function == Some(local) && &*other.note == note)
+        };
+        let fetches = noted(FETCHES) && !noted(YIELDS);
+        let view = index.view(index.function_id(file, local));
+        let returns_rows = function
+            .returns
+            .iter()
+            .any(|site| carries_rows(&facts.terms, site.value, 8));
+        let responds_rows = facts
+            .responses
+            .iter()
+            .any(|sink| sink.function == Some(local) && carries_rows(&facts.terms, sink.value, 8));
+        let returns_the_string = function
+            .returns
+            .iter()
+            .any(|site| site.range.contains_range(record.range));
+        let rows = if view.is_route && (responds_rows || returns_rows) {
+            Rows::Response
+        } else if fetches && !returns_rows && !returns_the_string && !responds_rows {
+            Rows::Kept
+        } else {
+            Rows::Unknown
+        };
+        let (severity, message) = match rows {
+            Rows::Response => (
+                Severity::High,
+                format!(
+                    "`SELECT *` returns every column of the table, and `{}` sends the rows in its response: a column added later reaches the client",
+                    function.name
+                ),
+            ),
+            Rows::Kept => (
+                Severity::Low,
+                format!(
+                    "`SELECT *` returns every column of the table, including ones added later (the whole rows stay in the server: `{}` neither returns nor sends them)",
+                    function.name
+                ),
+            ),
+            Rows::Unknown => (Severity::Medium, MESSAGE.to_string()),
+        };
+        let diagnostic = ctx.report(record.range, message);
+        diagnostic.severity = severity;
+        diagnostic.help = Some("name the columns the caller needs".to_string());
+    }
+}
+
+/// Whether a term holds whole rows fetched by raw SQL (`cur.fetchall()`, `[dict(r) for r in
+/// rows]`, `row._mapping`), as opposed to values taken from them (`row["name"]`, `len(rows)`).
+fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
+    carries_rows_in(terms, term, budget, &mut Visited::default())
+}
+
+fn carries_rows_in(terms: &Terms, term: TermId, budget: u32, visited: &mut Visited) -> bool {
+    if budget == 0 || !visited.first_visit(term, budget) {
+        return false;
+    }
+    let budget = budget - 1;
+    match terms.get(term) {
+        Term::Container(items)
+        | Term::Sequence(items)
+        | Term::Union(items)
+        | Term::Format(items) => items
+            .iter()
+            .any(|&item| carries_rows_in(terms, item, budget, visited)),
+        Term::Keyed(_, inner)
+        | Term::WithoutKey(inner, _)
+        | Term::Element(inner)
+        | Term::Collect(inner) => carries_rows_in(terms, *inner, budget, visited),
+        Term::Attr(inner, name) => {
+            matches!(name.as_str(), "_mapping" | "__dict__")
+                && carries_rows_in(terms, *inner, budget, visited)
+        }
+        Term::Call(call) => match terms.get(call.callee) {
+            Term::Attr(receiver, name) => {
+                ROW_METHODS.contains(&name.as_str())
+                    || matches!(
+                        name.as_str(),
+                        "all" | "first" | "one" | "_asdict" | "to_dict"
+                    ) && carries_rows_in(terms, *receiver, budget, visited)
+            }
+            Term::Global(symbol) => {
+                matches!(
+                    &**symbol,
+                    "builtins.dict" | "builtins.list" | "builtins.tuple" | "builtins.sorted"
+                ) && call
+                    .args
+                    .first()
+                    .is_some_and(|&arg| carries_rows_in(terms, arg, budget, visited))
+            }
+            _ => false,
+        },
+        _ => false,
     }
 }
 

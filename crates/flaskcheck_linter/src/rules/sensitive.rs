@@ -194,6 +194,41 @@ pub(crate) fn sensitivity(name: &str) -> Option<Sensitivity> {
     }
 }
 
+/// Whether a field holds personal contact data: an email address, a phone number, a postal
+/// address, a birth date. Not secret, but for its owner's eyes (and a user record's owner's).
+pub(crate) fn is_personal(name: &str) -> bool {
+    let words = words(name);
+    let Some(last) = words.last().map(String::as_str) else {
+        return false;
+    };
+    if words
+        .first()
+        .is_some_and(|first| FLAG_PREFIXES.contains(&first.as_str()))
+    {
+        return false;
+    }
+    matches!(
+        last,
+        "email"
+            | "mail"
+            | "phone"
+            | "mobile"
+            | "telephone"
+            | "address"
+            | "street"
+            | "postcode"
+            | "zipcode"
+            | "zip"
+            | "dob"
+            | "birthday"
+            | "birthdate"
+    ) || (last == "birth" && words.len() >= 2)
+        || (last == "number" && words.iter().any(|w| w == "phone"))
+        || words
+            .windows(2)
+            .any(|pair| pair[0] == "birth" && pair[1] == "date")
+}
+
 /// Whether a name is sensitive at all.
 pub(crate) fn is_sensitive(name: &str) -> bool {
     sensitivity(name).is_some()
@@ -298,6 +333,31 @@ mod tests {
             "APIKey",
         ] {
             assert_eq!(sensitivity(name), Some(Sensitivity::Credential), "{name}");
+        }
+    }
+
+    #[test]
+    fn personal_data() {
+        for name in [
+            "email",
+            "emailAddress",
+            "phone_number",
+            "mobile",
+            "address",
+            "date_of_birth",
+            "birth_date",
+            "dob",
+        ] {
+            assert!(is_personal(name), "{name}");
+        }
+        for name in [
+            "is_email_verified",
+            "email_verified",
+            "name",
+            "avatar_url",
+            "id",
+        ] {
+            assert!(!is_personal(name), "{name}");
         }
     }
 

@@ -565,7 +565,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
     for (local, class_facts) in facts.classes.iter().enumerate() {
         let class = index.class_id(file, local as u32);
         let flags = index.flags(class);
-        if !flags.schema {
+        if !flags.schema && !flags.sqlalchemy_object_type {
             continue;
         }
         check_schema(ctx, class, class_facts.name_range);
@@ -634,19 +634,21 @@ fn hidden_fields<'a>(index: &ProjectIndex<'a>, class: ClassId) -> Vec<&'a str> {
 
 /// Whether a class (or an ancestor) derives from an auto schema, by the base's name.
 fn is_auto_schema(index: &ProjectIndex<'_>, class: ClassId) -> bool {
-    index.lineage(class).any(|id| {
-        let Some(facts) = index.facts(index.class_file(id)) else {
-            return false;
-        };
-        index.class(id).bases.iter().any(|&base| {
-            let name = match facts.terms.get(base) {
-                Term::Global(symbol) => last_segment(symbol),
-                Term::Attr(_, name) => name.as_str(),
-                _ => return false,
+    // A graphene-sqlalchemy `SQLAlchemyObjectType` exposes every column of `Meta.model` too.
+    index.flags(class).sqlalchemy_object_type
+        || index.lineage(class).any(|id| {
+            let Some(facts) = index.facts(index.class_file(id)) else {
+                return false;
             };
-            AUTO_SCHEMAS.contains(&name)
+            index.class(id).bases.iter().any(|&base| {
+                let name = match facts.terms.get(base) {
+                    Term::Global(symbol) => last_segment(symbol),
+                    Term::Attr(_, name) => name.as_str(),
+                    _ => return false,
+                };
+                AUTO_SCHEMAS.contains(&name)
+            })
         })
-    })
 }
 
 fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range: TextRange) {
@@ -747,7 +749,13 @@ fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range
     if inferred.is_empty() {
         return;
     }
+    let graphql = flags.sqlalchemy_object_type;
     let message = match &model_name {
+        Some(model) if graphql => format!(
+            "GraphQL type `{}` exposes every column of `{model}` (no `Meta.only_fields`), including {}",
+            facts.name,
+            list(&inferred)
+        ),
         Some(model) => format!(
             "schema `{}` dumps every column of `{model}` (no `Meta.fields`), including {}",
             facts.name,
@@ -759,10 +767,17 @@ fn check_schema(ctx: &mut ProjectContext<'_, '_, '_>, class: ClassId, name_range
             list(&inferred)
         ),
     };
-    ctx.report(name_range, message).help = Some(format!(
-        "add {} to `Meta.exclude` or `Meta.load_only`, or list only the fields the client needs",
-        list(&inferred)
-    ));
+    ctx.report(name_range, message).help = Some(if graphql {
+        format!(
+            "list the fields clients may query in `Meta.only_fields`, or add {} to `Meta.exclude_fields`",
+            list(&inferred)
+        )
+    } else {
+        format!(
+            "add {} to `Meta.exclude` or `Meta.load_only`, or list only the fields the client needs",
+            list(&inferred)
+        )
+    });
 }
 
 /// Whether the schema is nested only in input schemas of its own file (`ssh_tunnel =

@@ -36,7 +36,10 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
     project: Some(project),
 };
 
-/// Methods whose first argument is SQL text that runs (or, for `text`, becomes a statement).
+/// Methods whose first argument is SQL text that runs (or, for `text` and psycopg's `SQL`,
+/// becomes a statement): DB-API cursors and connections (also aiopg, aiomysql), SQLAlchemy,
+/// pandas, Django-style `raw`, asyncpg (`fetch`, `fetchrow`, `fetchval`, `cursor`, `prepare`),
+/// pg8000's `run`.
 const EXECUTE_METHODS: &[&str] = &[
     "execute",
     "executemany",
@@ -46,7 +49,30 @@ const EXECUTE_METHODS: &[&str] = &[
     "read_sql_query",
     "raw",
     "text",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "cursor",
+    "prepare",
+    "run",
+    "SQL",
 ];
+
+/// Sink names that other libraries use too (`pdb.run`, `fetch(url)`): their text must name an
+/// SQL clause.
+const GENERIC_METHODS: &[&str] = &["fetch", "run", "cursor", "prepare"];
+
+/// Functions (by qualified name) whose argument is SQL text whatever it reads like: a fragment
+/// given to `text()` (`.filter(text(...))`, `.order_by(text(...))`) is SQL too.
+const SQL_TEXT_FUNCTIONS: &[(&str, &str)] = &[
+    ("sqlalchemy", "text"),
+    ("flask_sqlalchemy", "text"),
+    ("psycopg2", "SQL"),
+    ("psycopg", "SQL"),
+];
+
+/// Functions (by qualified name) that run SQL text.
+const SQL_RUN_FUNCTIONS: &[(&str, &str)] = &[("pandas", "read_sql"), ("pandas", "read_sql_query")];
 
 /// Keyword names the statement may be passed as.
 const STATEMENT_KEYWORDS: &[&str] = &["sql", "statement", "query", "operation", "stmt", "text"];
@@ -75,37 +101,16 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         _ => return,
     };
-    let sink = match &*call.func {
-        Expr::Attribute(attr) => {
-            let name = attr.attr.id.as_str();
-            if name == "replace" {
-                if is_quote_escape(call) {
-                    checker.defer(Rule::SqlBuiltFromStrings, call.range(), Vec::new(), ESCAPE);
-                }
-                return;
+    if let Expr::Attribute(attr) = &*call.func {
+        if attr.attr.id.as_str() == "replace" {
+            if is_quote_escape(call) {
+                checker.defer(Rule::SqlBuiltFromStrings, call.range(), Vec::new(), ESCAPE);
             }
-            if !EXECUTE_METHODS.contains(&name) {
-                return;
-            }
-            name
+            return;
         }
-        Expr::Name(name) => {
-            let id = name.id.as_str();
-            if !matches!(id, "text" | "read_sql" | "read_sql_query") {
-                return;
-            }
-            let Some(symbol) = checker.qualified_name(&call.func) else {
-                return;
-            };
-            if !["sqlalchemy.", "pandas.", "flask_sqlalchemy."]
-                .iter()
-                .any(|package| symbol.starts_with(package))
-            {
-                return;
-            }
-            id
-        }
-        _ => return,
+    }
+    let Some((sink, certainly_sql)) = sql_sink(checker, call) else {
+        return;
     };
     let statement = call.arguments.args.first().or_else(|| {
         call.arguments.keywords.iter().find_map(|keyword| {
@@ -142,11 +147,62 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     for (range, terms) in built {
         // Read while the text is at hand: whether it is SQL, and how it was built.
         let source = checker.source(range);
-        if !looks_like_sql(source) || formats_numbers_only(source) {
+        // A method named as generically as `run` or `fetch` must hold a clause only SQL has.
+        let reads_as_sql = if GENERIC_METHODS.contains(&sink.as_str()) {
+            names_sql_clause(source)
+        } else {
+            looks_like_sql(source)
+        };
+        if !(certainly_sql || reads_as_sql) || formats_numbers_only(source) {
             continue;
         }
         let note = format!("{sink} {} {}", range_note(call.range()), build_kind(source));
         checker.defer(Rule::SqlBuiltFromStrings, range, terms, note);
+    }
+}
+
+/// Whether a call runs SQL text (or makes a statement of it), and its name for messages: a
+/// method named like a driver's (`cursor.execute`, `conn.fetch`), or a function of SQLAlchemy,
+/// psycopg or pandas by its qualified name (also imported under another name:
+/// `from sqlalchemy import text as sql_text`). `certainly_sql` when the text is SQL whatever it
+/// reads like (`text()`, `sql.SQL()`).
+fn sql_sink(checker: &mut Checker<'_>, call: &ast::ExprCall) -> Option<(String, bool)> {
+    let known = |symbol: &str, table: &[(&str, &str)]| {
+        table.iter().any(|(package, name)| {
+            crate::index::symbol_in(symbol, package) && last_segment(symbol) == *name
+        })
+    };
+    match &*call.func {
+        Expr::Attribute(attr) => {
+            let name = attr.attr.id.as_str();
+            if !EXECUTE_METHODS.contains(&name) {
+                return None;
+            }
+            let certainly_sql = matches!(name, "text" | "SQL")
+                && checker
+                    .qualified_name(&call.func)
+                    .is_some_and(|symbol| known(&symbol, SQL_TEXT_FUNCTIONS));
+            Some((name.to_string(), certainly_sql))
+        }
+        Expr::Name(name) => {
+            let id = name.id.as_str();
+            // A sink imported under another name keeps a trace of it (`sql_text`, `sa_text`,
+            // `read_sql_df`): most called names have none, and are not looked up.
+            let named_like_sink = ["text", "sql", "SQL"].iter().any(|part| id.contains(part));
+            if !named_like_sink {
+                return None;
+            }
+            let symbol = checker.qualified_name(&call.func)?;
+            let sink = last_segment(&symbol).to_string();
+            if known(&symbol, SQL_TEXT_FUNCTIONS) {
+                Some((sink, true))
+            } else if known(&symbol, SQL_RUN_FUNCTIONS) {
+                Some((sink, false))
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
@@ -449,7 +505,7 @@ fn report(ctx: &mut ProjectContext<'_, '_, '_>, deferred: &Deferred, taint: Tain
     let (sink, executed_at, how) = parse_note(&deferred.note);
     let (severity, source_text) = match &taint {
         Taint::Request(what) => (Severity::High, format!("request data ({what})")),
-        Taint::RouteParam(what) => (Severity::High, format!("the URL parameter {what}")),
+        Taint::RouteParam(what) => (Severity::High, what.clone()),
         Taint::Param(what) => (
             Severity::Medium,
             format!("{what}, so its callers decide what SQL runs"),
@@ -831,8 +887,15 @@ fn is_text_method(name: &str) -> bool {
 /// (`conn = psycopg2.connect(...)`) is data, not code.
 fn derives_from_code(ctx: &mut ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
     let mut prefix = symbol;
-    while let Some((head, _)) = prefix.rsplit_once('.') {
+    while let Some((head, name)) = prefix.rsplit_once('.') {
         prefix = head;
+        // `mod.name` where the project module `mod` defines no `name` (nor can through a star
+        // import): a value nothing in the code gives, not a constant.
+        if let Some(file) = ctx.index.module(head) {
+            if !module_may_define(ctx, file, name) {
+                return false;
+            }
+        }
         let value = ctx.evaluator.resolve(prefix);
         if value.is_empty() {
             if is_module_variable(ctx, prefix) {
@@ -852,6 +915,124 @@ fn derives_from_code(ctx: &mut ProjectContext<'_, '_, '_>, symbol: &str) -> bool
         });
     }
     false
+}
+
+/// Whether a project module defines `name` (an assignment, a definition, an import, a submodule),
+/// may define it (a star import), or Python does (a builtin).
+fn module_may_define(
+    ctx: &ProjectContext<'_, '_, '_>,
+    file: crate::source::FileId,
+    name: &str,
+) -> bool {
+    let Some(facts) = ctx.index.facts(file) else {
+        return true;
+    };
+    let qualified = format!("{}.{name}", facts.module);
+    !facts.star_imports.is_empty()
+        || is_python_builtin(name)
+        || facts
+            .globals
+            .iter()
+            .any(|binding| binding.name.as_str() == name)
+        || facts
+            .imports
+            .iter()
+            .any(|(bound, _)| bound.as_str() == name)
+        || ctx.index.class_by_qualname(&qualified).is_some()
+        || ctx.index.function_by_qualname(&qualified).is_some()
+        || ctx.index.module(&qualified).is_some()
+        || facts
+            .functions
+            .iter()
+            .any(|function| function.name.as_str() == name)
+        || facts
+            .classes
+            .iter()
+            .any(|class| class.name.as_str() == name)
+}
+
+/// Python's builtin names (those the file pass does not already resolve to `builtins.`).
+fn is_python_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "abs"
+            | "all"
+            | "any"
+            | "ascii"
+            | "bin"
+            | "bool"
+            | "bytearray"
+            | "bytes"
+            | "callable"
+            | "chr"
+            | "classmethod"
+            | "compile"
+            | "complex"
+            | "delattr"
+            | "dict"
+            | "dir"
+            | "divmod"
+            | "enumerate"
+            | "eval"
+            | "exec"
+            | "filter"
+            | "float"
+            | "format"
+            | "frozenset"
+            | "getattr"
+            | "globals"
+            | "hasattr"
+            | "hash"
+            | "help"
+            | "hex"
+            | "id"
+            | "int"
+            | "isinstance"
+            | "issubclass"
+            | "iter"
+            | "len"
+            | "list"
+            | "locals"
+            | "map"
+            | "max"
+            | "memoryview"
+            | "min"
+            | "next"
+            | "object"
+            | "oct"
+            | "open"
+            | "ord"
+            | "pow"
+            | "print"
+            | "property"
+            | "range"
+            | "repr"
+            | "reversed"
+            | "round"
+            | "set"
+            | "setattr"
+            | "slice"
+            | "sorted"
+            | "staticmethod"
+            | "str"
+            | "sum"
+            | "super"
+            | "tuple"
+            | "type"
+            | "vars"
+            | "zip"
+            | "__name__"
+            | "__file__"
+            | "__doc__"
+            | "__package__"
+            | "__spec__"
+            | "True"
+            | "False"
+            | "None"
+            | "NotImplemented"
+            | "Ellipsis"
+            | "__debug__"
+    )
 }
 
 /// `pkg.module.name` where `name` is assigned at the module level of a project module.
@@ -879,53 +1060,21 @@ fn param_taint(
         .params
         .get(index as usize)
         .map_or("?", |name| name.as_str());
-    let view = ctx.index.view(function);
-    if !view.is_route {
+    let Some(client) = ctx.index.client_param(function, index) else {
         return Some(Taint::Param(format!(
             "parameter `{name}` of `{}()`",
             facts.name
         )));
-    }
-    // `<int:id>`: the converter only lets numbers through.
-    let typed = facts.decorators.iter().any(|decorator| {
-        decorator
-            .str_args
-            .first()
-            .and_then(Option::as_deref)
-            .is_some_and(|path| route_converter(path, name).is_some_and(is_numeric_converter))
-    });
-    if typed {
+    };
+    // `<int:id>`: the converter (or the declared type) only lets numbers through.
+    if client.typed {
         return None;
     }
     Some(Taint::RouteParam(format!(
-        "`{name}` of view `{}()`",
+        "{} of view `{}()`",
+        client.source.describe(name),
         facts.name
     )))
-}
-
-/// The converter of `<converter:name>` in a route path (`"string"` for a bare `<name>`).
-fn route_converter<'p>(path: &'p str, name: &str) -> Option<&'p str> {
-    let mut rest = path;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let close = after.find('>')?;
-        let inside = &after[..close];
-        let (converter, variable) = match inside.split_once(':') {
-            Some((converter, variable)) => {
-                (converter.split('(').next().unwrap_or(converter), variable)
-            }
-            None => ("string", inside),
-        };
-        if variable.trim() == name {
-            return Some(converter.trim());
-        }
-        rest = &after[close + 1..];
-    }
-    None
-}
-
-fn is_numeric_converter(converter: &str) -> bool {
-    matches!(converter, "int" | "float" | "uuid")
 }
 
 /// A short name for what a term holds, for messages.
@@ -1014,6 +1163,15 @@ fn looks_like_sql(source: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a literal of the text holds a word only SQL puts in a string (`FROM`, `WHERE`...).
+fn names_sql_clause(source: &str) -> bool {
+    string_literals(source).into_iter().any(|literal| {
+        literal
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|word| CLAUSE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+    })
 }
 
 /// Words that start an SQL statement.
@@ -1168,21 +1326,6 @@ mod tests {
         ));
         assert!(!formats_numbers_only(r#"f"SELECT id FROM t LIMIT {n}""#));
         assert!(!formats_numbers_only(r#"QUERY % n"#));
-    }
-
-    #[test]
-    fn route_converters() {
-        assert_eq!(
-            route_converter("/users/<int:user_id>", "user_id"),
-            Some("int")
-        );
-        assert_eq!(route_converter("/users/<name>", "name"), Some("string"));
-        assert_eq!(route_converter("/f/<path:p>/<uuid:id>", "id"), Some("uuid"));
-        assert_eq!(
-            route_converter("/f/<string(length=2):code>", "code"),
-            Some("string")
-        );
-        assert_eq!(route_converter("/users", "name"), None);
     }
 
     #[test]

@@ -17,14 +17,17 @@
 use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::Ranged;
 
-use super::sensitive::words;
+use super::authorization::{
+    authenticates, callee_last, has_permission_decorator, is_identity, is_identity_term,
+    is_permission_check, is_role_test, mentions_identity, visit_expr,
+};
+use super::sensitive::{is_personal, is_sensitive, words};
 use super::RuleChecks;
-use crate::analyze::facts::FunctionFacts;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{for_each_expr, Checker, Depth, Node, NodeKinds, Visited};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
-use crate::index::{ClassId, FuncId, Kind, ProjectIndex, QUERY_ONE};
+use crate::index::{ClassId, FuncId, Kind, Origin, ProjectIndex, QUERY_ONE};
 use crate::registry::Rule;
 use crate::source::FileId;
 use rustc_hash::FxHashMap;
@@ -35,15 +38,25 @@ pub(crate) const CHECKS: RuleChecks = RuleChecks {
         .with(NodeKinds::COMPARE)
         .with(NodeKinds::IF)
         .with(NodeKinds::ASSERT)
-        .with(NodeKinds::RAISE)
-        .with(NodeKinds::RETURN),
+        .with(NodeKinds::ASSIGN),
     project: Some(project),
 };
 
 /// Deferred notes: a lookup (terms: the call, then its keys), and ownership evidence in a
 /// function.
 const LOOKUP: &str = "lookup";
+/// A lookup that changes or deletes what it selects: `query.filter_by(id=...).delete()`.
+const LOOKUP_WRITE: &str = "lookup-write";
 const CHECKED: &str = "checked";
+/// A record of the function is changed or deleted (terms: the record).
+const WRITE: &str = "write";
+/// `sql-lookup:TABLE:read|write` (terms: the keys bound to the statement's placeholders) and
+/// `sql-owned:TABLE:COLUMN` (no terms): raw SQL that picks a row by a key, and raw SQL that
+/// filters a table by an ownership column.
+const SQL_LOOKUP: &str = "sql-lookup:";
+const SQL_OWNED: &str = "sql-owned:";
+/// The suffix of a Mongo lookup whose projection includes public fields only.
+const PUBLIC_PROJECTION: &str = ":public";
 /// `mongo-lookup:METHOD:COLLECTION` (terms: the receiver, then the keys) and
 /// `mongo-owned:COLLECTION:FIELD` (terms: the receiver).
 const MONGO_LOOKUP: &str = "mongo-lookup:";
@@ -121,79 +134,12 @@ const SCOPING_ATTRIBUTES: &[&str] = &[
     "is_draft",
 ];
 
-/// Words of a decorator's name that mean it checks more than being logged in.
-const PERMISSION_WORDS: &[&str] = &[
-    "permission",
-    "permissions",
-    "perm",
-    "perms",
-    "role",
-    "roles",
-    "admin",
-    "superuser",
-    "moderator",
-    "moderators",
-    "staff",
-    "owner",
-    "ownership",
-    "access",
-    "authorize",
-    "authorized",
-    "authorization",
-    "policy",
-    "scope",
-    "scopes",
-    "group",
-    "groups",
-    "protect",
-    "can",
-    "acl",
-    "rbac",
-];
-
-/// Words of a function's name that make a call a permission check.
-const CHECK_WORDS: &[&str] = &[
-    "can",
-    "check",
-    "authorize",
-    "authorized",
-    "allowed",
-    "allow",
-    "ensure",
-    "require",
-    "requires",
-    "verify",
-    "permission",
-    "permissions",
-    "owns",
-    "owner",
-    "owned",
-    "may",
-    "permit",
-    "permitted",
-    "access",
-    "assert",
-    "has",
-    "is",
-];
-
-/// Exceptions whose raising is an authorization decision.
-const DENIALS: &[&str] = &[
-    "Forbidden",
-    "Unauthorized",
-    "PermissionDenied",
-    "AccessDenied",
-    "NotAuthorized",
-    "HTTPForbidden",
-    "AuthorizationError",
-];
-
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
+    if checker.current_function().is_none() {
+        return;
+    }
     match node {
         Node::Expr(expr @ Expr::Call(call)) => {
-            if checker.current_function().is_none() {
-                return;
-            }
             match &*call.func {
                 Expr::Attribute(attr) => {
                     let method = attr.attr.id.as_str();
@@ -202,8 +148,25 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                         lookup(checker, expr, call, Some(&attr.value), method);
                         return;
                     }
+                    // `User.query.filter_by(id=user_id).delete()`: a lookup that writes.
+                    if method == "delete" && call.arguments.args.len() == 1 {
+                        // `db.session.delete(user)`
+                        if checker.source(attr.value.range()).ends_with("session") {
+                            let term = checker.term(&call.arguments.args[0]);
+                            record_write(checker, term);
+                        }
+                        return;
+                    }
+                    if matches!(method, "delete" | "update") {
+                        lookup(checker, expr, call, Some(&attr.value), method);
+                        return;
+                    }
                     if MONGO_ONE.contains(&method) || MONGO_FILTERING.contains(&method) {
                         mongo_call(checker, call, &attr.value, method);
+                        return;
+                    }
+                    if matches!(method, "execute" | "fetch" | "fetchrow" | "fetchval") {
+                        raw_sql_lookup(checker, call);
                         return;
                     }
                 }
@@ -215,6 +178,13 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                     lookup(checker, expr, call, None, name.id.as_str());
                     return;
                 }
+                // `setattr(user, field, value)` changes the record.
+                Expr::Name(name) if name.id.as_str() == "setattr" => {
+                    if let Some(object) = call.arguments.args.first() {
+                        let term = checker.term(object);
+                        record_write(checker, term);
+                    }
+                }
                 _ => {}
             }
             if is_permission_check(call) {
@@ -222,40 +192,52 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         Node::Expr(Expr::Compare(compare)) => {
-            if checker.current_function().is_none() {
-                return;
-            }
-            let scoping = std::iter::once(&*compare.left)
-                .chain(compare.comparators.iter())
-                .any(|operand| is_current_user(operand) || names_scoping_attribute(operand));
+            let operands = || std::iter::once(&*compare.left).chain(compare.comparators.iter());
+            let scoping = operands()
+                .any(|operand| is_identity(operand) || names_scoping_attribute(operand))
+                || operands().any(|operand| {
+                    // `if user_id != uid` with `uid = get_jwt_identity()` above.
+                    matches!(operand, Expr::Name(_)) && {
+                        let term = checker.term(operand);
+                        is_identity_term(checker.terms(), term)
+                    }
+                });
             if scoping {
                 mark_checked(checker);
             }
         }
+        // A role check (`if not current_user.is_admin`, `if not can_edit(post)`) or a test of the
+        // identity. A denial (`abort(403)`, `return ..., 401`) under any other test is a login
+        // check, and proves nothing about the record.
         Node::Stmt(
             Stmt::If(ast::StmtIf { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }),
-        ) if checker.current_function().is_some() && mentions_current_user(test) => {
+        ) if mentions_identity(test) || is_role_test(test) => {
             mark_checked(checker);
         }
-        Node::Stmt(Stmt::Raise(raise)) => {
-            let Some(exc) = &raise.exc else { return };
-            let name = match &**exc {
-                Expr::Call(call) => callee_last(&call.func),
-                other => callee_last(other),
-            };
-            if name.is_some_and(|name| DENIALS.contains(&name)) {
-                mark_checked(checker);
-            }
-        }
-        Node::Stmt(Stmt::Return(ret)) => {
-            // `return jsonify(error="forbidden"), 403`
-            if let Some(Expr::Tuple(tuple)) = ret.value.as_deref() {
-                if tuple.elts.iter().skip(1).any(is_denial_status) {
-                    mark_checked(checker);
+        // `user.email = ...` changes the record.
+        Node::Stmt(Stmt::Assign(assign)) => {
+            for target in &assign.targets {
+                if let Expr::Attribute(attr) = target {
+                    if matches!(&*attr.value, Expr::Name(_)) {
+                        let term = checker.term(&attr.value);
+                        record_write(checker, term);
+                    }
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// A record of the function is changed or deleted (terms: the record).
+fn record_write(checker: &mut Checker<'_>, term: TermId) {
+    if term.is_interesting() {
+        checker.defer(
+            Rule::UnscopedObjectLookup,
+            flaskcheck_python::TextRange::default(),
+            vec![term],
+            WRITE,
+        );
     }
 }
 
@@ -276,120 +258,11 @@ fn mark_checked(checker: &mut Checker<'_>) {
     }
 }
 
-fn callee_last(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::Name(name) => Some(name.id.as_str()),
-        Expr::Attribute(attr) => Some(attr.attr.id.as_str()),
-        _ => None,
-    }
-}
-
-/// `401` or `403`.
-fn is_denial_status(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::NumberLiteral(ast::ExprNumberLiteral { value: ast::Number::Int(int), .. })
-            if matches!(int.as_u16(), Some(401 | 403))
-    )
-}
-
-/// The current user: `current_user` (Flask-Login), `g.user`, `get_jwt_identity()`,
-/// `session["user_id"]`, and attributes of these (`current_user.id`).
-fn is_current_user(expr: &Expr) -> bool {
-    // Down the chain of attributes and subscripts: `current_user.orders[0].id`.
-    let mut expr = expr;
-    loop {
-        match expr {
-            Expr::Name(name) => {
-                return matches!(
-                    name.id.as_str(),
-                    "current_user" | "current_identity" | "current_account" | "current_member"
-                )
-            }
-            Expr::Attribute(attr) => {
-                if attr.attr.id.as_str() == "current_user" {
-                    return true;
-                }
-                if let Expr::Name(receiver) = &*attr.value {
-                    if receiver.id.as_str() == "g"
-                        && matches!(
-                            attr.attr.id.as_str(),
-                            "user"
-                                | "identity"
-                                | "account"
-                                | "member"
-                                | "tenant"
-                                | "org"
-                                | "organization"
-                                | "user_id"
-                                | "current_user_id"
-                        )
-                    {
-                        return true;
-                    }
-                }
-                expr = &attr.value;
-            }
-            Expr::Call(call) => {
-                if let Some(name) = callee_last(&call.func) {
-                    if matches!(
-                        name,
-                        "get_jwt_identity" | "get_current_user" | "current_user_id" | "get_jwt"
-                    ) {
-                        return true;
-                    }
-                    // `session.get("user_id")`
-                    if name == "get" {
-                        if let Expr::Attribute(attr) = &*call.func {
-                            return is_session(&attr.value)
-                                && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
-                        }
-                    }
-                }
-                return false;
-            }
-            Expr::Subscript(subscript) => {
-                if is_session(&subscript.value)
-                    && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
-                {
-                    return true;
-                }
-                expr = &subscript.value;
-            }
-            _ => return false,
-        }
-    }
-}
-
-fn is_session(expr: &Expr) -> bool {
-    matches!(expr, Expr::Name(name) if name.id.as_str() == "session")
-}
-
-/// Whether the current user appears anywhere in `expr`.
-fn mentions_current_user(expr: &Expr) -> bool {
-    let mut found = false;
-    // `is_current_user` follows a chain of attributes and subscripts down from its head, so the
-    // rest of the chain needs no check of its own (which would make a long chain quadratic).
-    // The walk visits an attribute's or subscript's value right after it.
-    let mut checked_by_head: *const Expr = std::ptr::null();
-    for_each_expr(expr, &mut |expr| {
-        if !std::ptr::eq(expr, checked_by_head) {
-            found |= is_current_user(expr);
-        }
-        checked_by_head = match expr {
-            Expr::Attribute(attr) => &*attr.value,
-            Expr::Subscript(subscript) => &*subscript.value,
-            _ => std::ptr::null(),
-        };
-    });
-    found
-}
-
 /// `post.owner_id`, `Post.user`, `post.published`: an attribute that scopes by owner or
 /// visibility.
 fn names_scoping_attribute(expr: &Expr) -> bool {
     let mut found = false;
-    for_each_expr(expr, &mut |expr| match expr {
+    visit_expr(expr, &mut |expr| match expr {
         Expr::Attribute(attr) => {
             let name = attr.attr.id.as_str();
             found |= OWNER_COLUMNS.contains(&name) || SCOPING_ATTRIBUTES.contains(&name);
@@ -444,43 +317,6 @@ fn is_owner_field(name: &str) -> bool {
         )
 }
 
-/// `abort(403)`, `current_user.can(...)`, `check_owner(post)`, `ensure_can_edit(post, user)`,
-/// `authorize(current_user, post)`, `post.is_owned_by(current_user)`.
-fn is_permission_check(call: &ast::ExprCall) -> bool {
-    let Some(name) = callee_last(&call.func) else {
-        return false;
-    };
-    if name == "abort" {
-        return call.arguments.args.first().is_some_and(is_denial_status);
-    }
-    // A method of the current user (`current_user.can(...)`, `current_user.owns(post)`).
-    if let Expr::Attribute(attr) = &*call.func {
-        if is_current_user(&attr.value) {
-            return words(name)
-                .iter()
-                .any(|w| CHECK_WORDS.contains(&w.as_str()));
-        }
-    }
-    // A function whose name says it authorizes (`authorize(post)`, `check_permission(...)`).
-    // Every such word has a `z`, `m` or `w`; most names have none, and skip the searches.
-    if name.bytes().any(|b| matches!(b, b'z' | b'm' | b'w'))
-        && ["authoriz", "ermission", "permit", "owns", "owner", "owned"]
-            .iter()
-            .any(|word| name.contains(word))
-    {
-        return true;
-    }
-    // A check given the current user (`can_edit(current_user, post)`).
-    call.arguments
-        .args
-        .iter()
-        .chain(call.arguments.keywords.iter().map(|k| &k.value))
-        .any(is_current_user)
-        && words(name)
-            .iter()
-            .any(|w| CHECK_WORDS.contains(&w.as_str()))
-}
-
 /// How many links of the chain below a lookup are read (real query chains have a dozen at most:
 /// `db.session.query(A).join(B).filter(...).order_by(...).first()`).
 const MAX_CHAIN_LINKS: usize = 64;
@@ -515,7 +351,7 @@ fn lookup(
     }
     // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
     // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
-    // Each expression with whether `is_current_user` has already seen it, as part of the chain
+    // Each expression with whether `is_identity` has already seen it, as part of the chain
     // of attributes below one it was asked about.
     let mut pending: Vec<(&Expr, bool)> = receiver
         .into_iter()
@@ -544,7 +380,7 @@ fn lookup(
                             let name = name.as_str();
                             if OWNER_COLUMNS.contains(&name)
                                 || SCOPING_ATTRIBUTES.contains(&name)
-                                || mentions_current_user(&keyword.value)
+                                || mentions_identity(&keyword.value)
                             {
                                 scoped = true;
                             } else if is_key_name(name) {
@@ -555,7 +391,7 @@ fn lookup(
                     "filter" | "where" => {
                         queryish = true;
                         for arg in &inner.arguments.args {
-                            if names_scoping_attribute(arg) || mentions_current_user(arg) {
+                            if names_scoping_attribute(arg) || mentions_identity(arg) {
                                 scoped = true;
                             }
                             key_comparisons(arg, &mut keys, Depth::MAX);
@@ -571,12 +407,12 @@ fn lookup(
             }
             Expr::Attribute(inner) => {
                 // `current_user.orders.filter_by(id=...)`: through the owner's relationship.
-                if !seen && is_current_user(expr) {
+                if !seen && is_identity(expr) {
                     scoped = true;
                 }
                 pending.push((&inner.value, true));
             }
-            Expr::Name(_) if !seen && is_current_user(expr) => scoped = true,
+            Expr::Name(_) if !seen && is_identity(expr) => scoped = true,
             _ => {}
         }
     }
@@ -591,7 +427,107 @@ fn lookup(
         }
     }
     if terms.len() > 1 && terms[0].is_interesting() {
-        checker.defer(Rule::UnscopedObjectLookup, call.range(), terms, LOOKUP);
+        let note = if matches!(method, "delete" | "update") {
+            LOOKUP_WRITE
+        } else {
+            LOOKUP
+        };
+        checker.defer(Rule::UnscopedObjectLookup, call.range(), terms, note);
+    }
+}
+
+/// `cursor.execute("SELECT ... FROM orders WHERE id = %s", (order_id,))`: records the lookup
+/// (the values bound to the statement) unless an ownership column is in its `WHERE`; a `WHERE`
+/// on an ownership column is evidence that the table is owned.
+fn raw_sql_lookup(checker: &mut Checker<'_>, call: &ast::ExprCall) {
+    let Some(Expr::StringLiteral(sql)) = call.arguments.args.first() else {
+        return;
+    };
+    let Some(statement) = SqlLookup::parse(sql.value.to_str()) else {
+        return;
+    };
+    if let Some(owner) = &statement.owner {
+        let note = format!("{SQL_OWNED}{}:{owner}", statement.table);
+        checker.defer(Rule::UnscopedObjectLookup, call.range(), Vec::new(), note);
+        return;
+    }
+    if !statement.by_key {
+        return;
+    }
+    let mut keys = Vec::new();
+    match call.arguments.args.get(1) {
+        Some(Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })) => {
+            keys.extend(elts.iter().map(|elt| checker.term(elt)));
+        }
+        Some(Expr::Dict(dict)) => {
+            keys.extend(dict.items.iter().map(|item| checker.term(&item.value)));
+        }
+        Some(other) => keys.push(checker.term(other)),
+        None => {}
+    }
+    keys.retain(|key| key.is_interesting());
+    if keys.is_empty() {
+        return;
+    }
+    let kind = if statement.writes { "write" } else { "read" };
+    let note = format!("{SQL_LOOKUP}{}:{kind}", statement.table);
+    checker.defer(Rule::UnscopedObjectLookup, call.range(), keys, note);
+}
+
+/// What a raw SQL statement picks: its table, whether its `WHERE` compares a key column or an
+/// ownership column with a placeholder, and whether it changes rows.
+#[derive(Debug, PartialEq, Eq)]
+struct SqlLookup {
+    table: String,
+    by_key: bool,
+    owner: Option<String>,
+    writes: bool,
+}
+
+impl SqlLookup {
+    fn parse(sql: &str) -> Option<SqlLookup> {
+        let lower = sql.to_ascii_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | ';'))
+            .filter(|word| !word.is_empty())
+            .collect();
+        let first = *words.first()?;
+        let writes = matches!(first, "update" | "delete");
+        let table_at = match first {
+            "select" | "delete" => words.iter().position(|&w| w == "from")? + 1,
+            "update" => 1,
+            _ => return None,
+        };
+        let table = words.get(table_at)?.trim_matches(|c| c == '"' || c == '`');
+        let where_at = words.iter().position(|&w| w == "where")?;
+        let mut by_key = false;
+        let mut owner = None;
+        // `column = placeholder`, written with or without spaces around `=`.
+        let condition = words[where_at + 1..].join(" ").replace(" = ", "=");
+        for comparison in condition.split_whitespace() {
+            let Some((column, value)) = comparison.split_once('=') else {
+                continue;
+            };
+            let is_placeholder = matches!(value, "%s" | "?")
+                || value.starts_with(':')
+                || value.starts_with("%(")
+                || value.starts_with('$');
+            if !is_placeholder {
+                continue;
+            }
+            let column = column.rsplit('.').next().unwrap_or(column);
+            if OWNER_COLUMNS.contains(&column) {
+                owner = Some(column.to_string());
+            } else if is_key_name(column) {
+                by_key = true;
+            }
+        }
+        (!table.is_empty()).then(|| SqlLookup {
+            table: table.to_string(),
+            by_key,
+            owner,
+            writes,
+        })
     }
 }
 
@@ -684,9 +620,50 @@ fn mongo_call(checker: &mut Checker<'_>, call: &ast::ExprCall, receiver: &Expr, 
             .map(|(_, term, _)| *term),
     );
     if terms.len() > 1 {
-        let note = format!("{MONGO_LOOKUP}{method}:{collection}");
+        let public = if projects_public_fields_only(call) {
+            PUBLIC_PROJECTION
+        } else {
+            ""
+        };
+        let note = format!("{MONGO_LOOKUP}{method}:{collection}{public}");
         checker.defer(Rule::UnscopedObjectLookup, call.range(), terms, note);
     }
+}
+
+/// `find_one(filter, {"name": 1, "avatar": 1})`: a projection that includes named fields, none of
+/// them private. (An exclusion such as `{"password": 0}` sends every other field.)
+fn projects_public_fields_only(call: &ast::ExprCall) -> bool {
+    let projection = call
+        .arguments
+        .args
+        .get(1)
+        .or_else(|| call.arguments.find_keyword("projection").map(|k| &k.value));
+    let Some(Expr::Dict(dict)) = projection else {
+        return false;
+    };
+    !dict.items.is_empty()
+        && dict.items.iter().all(|item| {
+            let included = match &item.value {
+                Expr::BooleanLiteral(b) => b.value,
+                Expr::NumberLiteral(n) => {
+                    !matches!(&n.value, ast::Number::Int(i) if i.as_u8() == Some(0))
+                }
+                _ => false,
+            };
+            match &item.key {
+                Some(Expr::StringLiteral(key)) => {
+                    let key = key.value.to_str();
+                    key == "_id" && !included || included && !is_private_field(key)
+                }
+                _ => false,
+            }
+        })
+}
+
+/// A field a user record's owner alone should see: a secret (the vocabulary FC106 uses) or
+/// contact data.
+fn is_private_field(name: &str) -> bool {
+    is_sensitive(name) || is_personal(name)
 }
 
 /// The fields a Mongo filter names at its top level, with their values' terms and whether the
@@ -700,7 +677,7 @@ fn filter_fields(checker: &mut Checker<'_>, filter: &Expr) -> Vec<(String, TermI
                 fields.push((
                     key.value.to_str().to_string(),
                     term,
-                    mentions_current_user(&item.value),
+                    mentions_identity(&item.value),
                 ));
             }
         }
@@ -765,7 +742,9 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             continue;
         }
         let mongo = record.note.strip_prefix(MONGO_LOOKUP);
-        if mongo.is_none() && &*record.note != LOOKUP {
+        let sql = record.note.strip_prefix(SQL_LOOKUP);
+        let writes = &*record.note == LOOKUP_WRITE;
+        if mongo.is_none() && sql.is_none() && &*record.note != LOOKUP && !writes {
             continue;
         }
         let Some(local) = record.function else {
@@ -784,6 +763,10 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
         if checked || has_permission_decorator(index, function) {
             continue;
         }
+        if let Some(sql) = sql {
+            report_sql_lookup(ctx, record, function, sql, &user_tables);
+            continue;
+        }
         let Some((&call, keys)) = record.terms.split_first() else {
             continue;
         };
@@ -791,41 +774,169 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             report_mongo_lookup(ctx, record, function, mongo, call, keys);
             continue;
         }
-        let loaded = ctx.evaluator.eval(file, call);
+        // A lookup that writes (`query.filter_by(id=...).delete()`) is judged by its query.
+        let selected = match (writes, facts.terms.get(call)) {
+            (true, Term::Call(term)) => match facts.terms.get(term.callee) {
+                Term::Attr(query, _) => *query,
+                _ => call,
+            },
+            _ => call,
+        };
+        let loaded = ctx.evaluator.eval(file, selected);
         let Some(model) = loaded.iter().find_map(|fact| match fact.kind {
-            Kind::Instance(class) if index.is_model(class) => Some(class),
+            Kind::Instance(class) | Kind::Query(class) if index.is_model(class) => Some(class),
             _ => None,
         }) else {
             continue;
         };
-        let Some(owner) = ownership(index, model, &user_tables) else {
-            continue;
-        };
         let function_facts = index.function(function);
+        let user_record = is_user_model(index, model, &user_tables);
+        let owner = if user_record {
+            None
+        } else {
+            match ownership(index, model, &user_tables) {
+                Some(owner) => Some(owner),
+                None => continue,
+            }
+        };
         let Some(source) = keys
             .iter()
-            .find_map(|&key| key_source(ctx, function_facts, key, 4))
+            .find_map(|&key| key_source(ctx, function, key, 4))
         else {
             continue;
         };
         let model_name = &index.class(model).name;
-        ctx.report(
-            record.range,
-            format!(
-                "`{model_name}` (owned through `{owner}`) is loaded by {source}, and nothing in `{}` checks that it belongs to the current user",
-                function_facts.name
-            ),
-        )
-        .help = Some(format!(
-            "scope the query to the owner (`filter_by(id=..., {owner}=current_user.id)`) or compare `{}.{owner}` with the current user and `abort(403)`",
-            model_name.to_lowercase()
-        ));
+        let verb = if writes { "changed" } else { "loaded" };
+        match owner {
+            Some(owner) => {
+                ctx.report(
+                    record.range,
+                    format!(
+                        "`{model_name}` (owned through `{owner}`) is {verb} by {source}, and nothing in `{}` checks that it belongs to the current user",
+                        function_facts.name
+                    ),
+                )
+                .help = Some(format!(
+                    "scope the query to the owner (`filter_by(id=..., {owner}=current_user.id)`) or compare `{}.{owner}` with the current user and `abort(403)`",
+                    model_name.to_lowercase()
+                ));
+            }
+            None => {
+                if !authenticates(index) {
+                    continue;
+                }
+                let origin = Origin {
+                    file,
+                    range: record.range,
+                };
+                let exposure = if writes {
+                    Some("changes or deletes it".to_string())
+                } else {
+                    user_record_exposure(ctx, local, function, origin, Some(model))
+                };
+                let Some(exposure) = exposure else { continue };
+                ctx.report(
+                    record.range,
+                    format!(
+                        "the user record `{model_name}` is {verb} by {source} and `{}` {exposure}, without comparing it with the current user or checking a role: any logged-in client can pick another user's record",
+                        function_facts.name
+                    ),
+                )
+                .help = Some(
+                    "load the record by the identity (`current_user`, `get_jwt_identity()`), or compare the key with it (or check an admin role) and `abort(403)`".into(),
+                );
+            }
+        }
     }
 }
 
+/// What a view does with a user record it loaded at `origin` that only its owner (or an admin)
+/// should: sends a private field (a secret, contact data) or the whole record, changes it, or
+/// deletes it. `model` is the record's model (`None` for a Mongo document).
+fn user_record_exposure(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    local: crate::analyze::LocalId,
+    function: FuncId,
+    origin: Origin,
+    model: Option<ClassId>,
+) -> Option<String> {
+    let file = ctx.file_id();
+    let loaded_here = |fact: &crate::index::Fact, model: Option<ClassId>| match fact.kind {
+        Kind::Instance(class) | Kind::AttrDict(class) => {
+            model == Some(class) && fact.origin.is_none_or(|o| o == origin)
+        }
+        Kind::MongoDocument { .. } => model.is_none() && fact.origin == Some(origin),
+        _ => false,
+    };
+    // Changed or deleted: `user.email = ...`, `setattr(user, ...)`, `db.session.delete(user)`.
+    let writes: Vec<TermId> = ctx
+        .analysis
+        .facts
+        .deferred
+        .iter()
+        .filter(|record| {
+            record.rule == Rule::UnscopedObjectLookup
+                && record.function == Some(local)
+                && &*record.note == WRITE
+        })
+        .filter_map(|record| record.terms.first().copied())
+        .collect();
+    for term in writes {
+        let value = ctx.evaluator.eval(file, term);
+        if value
+            .iter()
+            .any(|fact| loaded_here(fact, model) && fact.origin == Some(origin))
+        {
+            return Some("changes or deletes it".into());
+        }
+    }
+    // Sent: the whole record, or a private field of it.
+    let responses = ctx.responses().to_vec();
+    for response in responses.iter().filter(|r| r.function == Some(function)) {
+        for fact in response.value.iter() {
+            if loaded_here(fact, model) && fact.origin.is_some() {
+                return Some(format!("sends it whole through {}", response.via));
+            }
+            if let Kind::Method(receiver, field) = &fact.kind {
+                if loaded_here(receiver, model) && is_private_field(field) {
+                    return Some(format!("sends its `{field}` through {}", response.via));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The user model: what the project's user loaders return, a model on a user table, or one
+/// named for a user (`User`, `Account`, `Customer`, `Member`, `AppUser`).
+fn is_user_model(index: &ProjectIndex<'_>, model: ClassId, user_tables: &[String]) -> bool {
+    let name = &index.class(model).name;
+    let table = table_name(index, model);
+    if user_tables
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&table) || t.eq_ignore_ascii_case(name))
+    {
+        return true;
+    }
+    let words = words(name);
+    words.len() <= 2
+        && matches!(
+            words.last().map(String::as_str),
+            Some("user" | "account" | "customer" | "member")
+        )
+}
+
+/// Collections that hold user records.
+fn is_user_collection(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "user" | "users" | "account" | "accounts" | "customer" | "customers" | "member" | "members"
+    )
+}
+
 /// A single-document Mongo call in an unguarded view: reported when the receiver is a
-/// collection, some query in the project filters that collection by an owner, and a key came
-/// from the client.
+/// collection, some query in the project filters that collection by an owner (or it holds user
+/// records), and a key came from the client.
 fn report_mongo_lookup(
     ctx: &mut ProjectContext<'_, '_, '_>,
     record: &crate::analyze::Deferred,
@@ -837,18 +948,49 @@ fn report_mongo_lookup(
     let Some((method, collection)) = note.split_once(':') else {
         return;
     };
+    let (collection, public_projection) = match collection.strip_suffix(PUBLIC_PROJECTION) {
+        Some(collection) => (collection, true),
+        None => (collection, false),
+    };
     let file = ctx.file_id();
     if !is_collection(ctx, file, receiver) {
         return;
     }
-    let Some(owner) = collection_owner(ctx, collection) else {
+    let owner = collection_owner(ctx, collection);
+    if owner.is_none() && !(is_user_collection(collection) && authenticates(ctx.index)) {
         return;
-    };
+    }
     let function_facts = ctx.index.function(function);
     let Some(source) = keys
         .iter()
-        .find_map(|&key| key_source(ctx, function_facts, key, 4))
+        .find_map(|&key| key_source(ctx, function, key, 4))
     else {
+        return;
+    };
+    let Some(owner) = owner else {
+        let Some(local) = record.function else { return };
+        let origin = Origin {
+            file,
+            range: record.range,
+        };
+        let exposure = if !matches!(method, "find_one" | "find_one_or_404") {
+            Some("changes or deletes it".to_string())
+        } else if public_projection {
+            None
+        } else {
+            user_record_exposure(ctx, local, function, origin, None)
+        };
+        let Some(exposure) = exposure else { return };
+        ctx.report(
+            record.range,
+            format!(
+                "`{method}()` picks a user record of the `{collection}` collection by {source} and `{}` {exposure}, without comparing it with the current user or checking a role: any client can pick another user's record",
+                function_facts.name
+            ),
+        )
+        .help = Some(
+            "load the record by the identity, or compare the key with it (or check an admin role) and `abort(403)`; project public fields only (`{\"name\": 1}`)".into(),
+        );
         return;
     };
     ctx.report(
@@ -861,6 +1003,90 @@ fn report_mongo_lookup(
     .help = Some(format!(
         "add the owner to the filter (`{{\"_id\": ..., \"{owner}\": current_user.id}}`) or compare `doc[\"{owner}\"]` with the current user and `abort(403)`"
     ));
+}
+
+/// Raw SQL that picks a row of an owned table (or changes a user's row) by a key the client
+/// chose, in an unguarded view.
+fn report_sql_lookup(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    record: &crate::analyze::Deferred,
+    function: FuncId,
+    note: &str,
+    user_tables: &[String],
+) {
+    let Some((table, kind)) = note.rsplit_once(':') else {
+        return;
+    };
+    let Some(source) = record
+        .terms
+        .iter()
+        .find_map(|&key| key_source(ctx, function, key, 4))
+    else {
+        return;
+    };
+    let name = &ctx.index.function(function).name;
+    if let Some(owner) = table_owner(ctx, table) {
+        ctx.report(
+            record.range,
+            format!(
+                "raw SQL picks a row of the `{table}` table (owned through `{owner}`) by {source}, and nothing in `{name}` checks that it belongs to the current user"
+            ),
+        )
+        .help = Some(format!(
+            "add `AND {owner} = %s` with the current user's id to the statement, or compare the row's `{owner}` with the current user and `abort(403)`"
+        ));
+        return;
+    }
+    let user_table = user_tables.iter().any(|t| t.eq_ignore_ascii_case(table));
+    if user_table && kind == "write" && authenticates(ctx.index) {
+        ctx.report(
+            record.range,
+            format!(
+                "raw SQL changes or deletes a user record of the `{table}` table chosen by {source}, and `{name}` neither compares it with the current user nor checks a role"
+            ),
+        )
+        .help = Some(
+            "use the identity (`current_user.id`, `get_jwt_identity()`) as the key, or compare the key with it (or check an admin role) and `abort(403)`".into(),
+        );
+    }
+}
+
+/// The ownership column of a table: from a model mapped to it, or from raw SQL anywhere in the
+/// project that filters it by one.
+fn table_owner(ctx: &mut ProjectContext<'_, '_, '_>, table: &str) -> Option<String> {
+    let index = ctx.index;
+    let file_count = ctx.file_count();
+    let owners = index.memo("FC301.table-owners", |index| {
+        let mut owners: FxHashMap<String, String> = FxHashMap::default();
+        for file in 0..file_count {
+            let Some(facts) = index.facts(FileId(u32::try_from(file).unwrap_or(u32::MAX))) else {
+                continue;
+            };
+            for record in &facts.deferred {
+                if record.rule != Rule::UnscopedObjectLookup {
+                    continue;
+                }
+                if let Some((table, column)) = record
+                    .note
+                    .strip_prefix(SQL_OWNED)
+                    .and_then(|rest| rest.split_once(':'))
+                {
+                    owners
+                        .entry(table.to_string())
+                        .or_insert_with(|| column.to_string());
+                }
+            }
+        }
+        owners
+    });
+    if let Some(owner) = owners.get(table) {
+        return Some(owner.clone());
+    }
+    let user_tables = user_tables(ctx);
+    (0..index.class_count())
+        .map(|id| ClassId(id as u32))
+        .filter(|&class| index.is_model(class) && table_name(index, class) == table)
+        .find_map(|class| ownership(index, class, &user_tables))
 }
 
 fn is_collection(ctx: &mut ProjectContext<'_, '_, '_>, file: FileId, term: TermId) -> bool {
@@ -915,11 +1141,12 @@ fn collection_owner(ctx: &mut ProjectContext<'_, '_, '_>, collection: &str) -> O
         .map(|(_, _, field)| field.clone())
 }
 
-/// Where a key comes from, when the client chose it: a route parameter or request data. Looks
-/// through conversions (`int(post_id)`, `UUID(key)`).
+/// Where a key comes from, when the client chose it: a parameter the client fills (a route
+/// variable, a GraphQL argument...) or request data. Looks through conversions (`int(post_id)`,
+/// `UUID(key)`).
 fn key_source(
     ctx: &mut ProjectContext<'_, '_, '_>,
-    function: &FunctionFacts,
+    function: FuncId,
     key: TermId,
     budget: u32,
 ) -> Option<String> {
@@ -931,8 +1158,12 @@ fn key_source(
     for fact in value.iter() {
         match &fact.kind {
             Kind::Param(position) => {
-                if let Some(name) = function.params.get(*position as usize) {
-                    return Some(format!("the URL parameter `{name}`"));
+                let params = &ctx.index.function(function).params;
+                if let (Some(name), Some(client)) = (
+                    params.get(*position as usize),
+                    ctx.index.client_param(function, *position),
+                ) {
+                    return Some(client.source.describe(name));
                 }
             }
             Kind::RequestData(source) => return Some(format!("`{source}`")),
@@ -943,8 +1174,8 @@ fn key_source(
     if let Term::Call(call) = terms.get(key) {
         let converts = match terms.get(call.callee) {
             Term::Global(symbol) => matches!(
-                symbol.rsplit('.').next(),
-                Some("int" | "str" | "UUID" | "ObjectId" | "uuid" | "escape" | "strip")
+                last_segment(symbol),
+                "int" | "str" | "UUID" | "ObjectId" | "uuid" | "escape" | "strip"
             ),
             Term::Attr(_, name) => matches!(name.as_str(), "strip" | "lower" | "upper"),
             _ => false,
@@ -1033,83 +1264,31 @@ fn ownership(index: &ProjectIndex<'_>, model: ClassId, user_tables: &[String]) -
     None
 }
 
-/// A decorator on the view (or on its class through `decorators`/`method_decorators`) that checks
-/// permissions, roles or ownership, not just login.
-fn has_permission_decorator(index: &ProjectIndex<'_>, function: FuncId) -> bool {
-    let facts = index.function(function);
-    let named = |name: &str| {
-        words(name)
-            .iter()
-            .any(|w| PERMISSION_WORDS.contains(&w.as_str()))
-    };
-    let file = index.function_file(function);
-    let function_terms = index.facts(file).map(|f| &f.terms);
-    let decorated = facts.decorators.iter().any(|decorator| {
-        named(&decorator.name)
-            || function_terms.is_some_and(|terms| {
-                decorator
-                    .args
-                    .iter()
-                    .any(|&arg| mentions_named(terms, arg, &named, 4))
-            })
-    });
-    if decorated {
-        return true;
-    }
-    let Some(class) = facts.class else {
-        return false;
-    };
-    let class = index.class_id(file, class);
-    index.lineage(class).any(|id| {
-        let class_file = index.class_file(id);
-        let Some(class_facts) = index.facts(class_file) else {
-            return false;
-        };
-        index.class(id).attributes.iter().any(|(name, term, _)| {
-            matches!(name.as_str(), "decorators" | "method_decorators")
-                && mentions_named(&class_facts.terms, *term, &named, 6)
-        })
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn mentions_named(
-    terms: &crate::analyze::Terms,
-    term: TermId,
-    named: &dyn Fn(&str) -> bool,
-    budget: u32,
-) -> bool {
-    mentions_named_in(terms, term, named, budget, &mut Visited::default())
-}
-
-fn mentions_named_in(
-    terms: &crate::analyze::Terms,
-    term: TermId,
-    named: &dyn Fn(&str) -> bool,
-    budget: u32,
-    visited: &mut Visited,
-) -> bool {
-    if budget == 0 || !visited.first_visit(term, budget) {
-        return false;
-    }
-    match terms.get(term) {
-        Term::Global(symbol) => named(last_segment(symbol)),
-        Term::Attr(inner, name) => {
-            named(name) || mentions_named_in(terms, *inner, named, budget - 1, visited)
-        }
-        // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
-        Term::Call(call) => {
-            mentions_named_in(terms, call.callee, named, budget - 1, visited)
-                || call
-                    .args
-                    .iter()
-                    .any(|&arg| mentions_named_in(terms, arg, named, budget - 1, visited))
-        }
-        Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
-            .iter()
-            .any(|&item| mentions_named_in(terms, item, named, budget - 1, visited)),
-        Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
-            mentions_named_in(terms, *inner, named, budget - 1, visited)
-        }
-        _ => false,
+    #[test]
+    fn reads_raw_sql_lookups() {
+        let lookup = SqlLookup::parse("SELECT id, total FROM orders WHERE id = %s").unwrap();
+        assert_eq!(
+            lookup,
+            SqlLookup {
+                table: "orders".into(),
+                by_key: true,
+                owner: None,
+                writes: false
+            }
+        );
+        let scoped = SqlLookup::parse("select * from orders o where o.id=? and o.user_id = ?");
+        assert_eq!(scoped.unwrap().owner.as_deref(), Some("user_id"));
+        let delete = SqlLookup::parse("DELETE FROM users WHERE id = :id").unwrap();
+        assert!(delete.writes && delete.by_key && delete.table == "users");
+        assert!(
+            !SqlLookup::parse("SELECT id FROM orders WHERE status = 'open'")
+                .unwrap()
+                .by_key
+        );
+        assert_eq!(SqlLookup::parse("CREATE TABLE orders (id int)"), None);
     }
 }

@@ -27,9 +27,14 @@ pub struct Options {
     pub extend_exclude: Option<Vec<Spanned<String>>>,
     /// The table keeps its place too, so that a bad glob is reported at its line.
     pub per_file_ignores: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    #[serde(default, deserialize_with = "severity_name")]
     pub fail_on: Option<Severity>,
     pub report_unused_suppressions: Option<bool>,
     pub force_exclude: Option<bool>,
+    /// The project root, relative to the configuration file's folder.
+    pub project_root: Option<String>,
+    /// The cache folder, relative to the configuration file's folder.
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -314,6 +319,30 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// A severity from its name only. (Severity's derived `Deserialize`, which the cache's binary
+/// format needs, also takes a table, and says "string or table" to a value of another type:
+/// `fail-on = 3`.)
+fn severity_name<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Severity>, D::Error> {
+    struct Names;
+    impl serde::de::Visitor<'_> for Names {
+        type Value = Severity;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("one of `low`, `medium`, `high`")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Severity, E> {
+            Severity::ALL
+                .into_iter()
+                .find(|severity| severity.as_str() == value)
+                .ok_or_else(|| E::unknown_variant(value, &["low", "medium", "high"]))
+        }
+    }
+    deserializer.deserialize_str(Names).map(Some)
 }
 
 #[cfg(test)]

@@ -32,6 +32,10 @@ pub struct Overrides {
     pub report_unused_suppressions: bool,
     /// `--force-exclude`; `false` leaves the file's choice.
     pub force_exclude: bool,
+    /// `--project-root`, replacing the file's `project-root`.
+    pub project_root: Option<PathBuf>,
+    /// `--cache-dir` (or `FLASKCHECK_CACHE_DIR`), replacing the file's `cache-dir`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Everything a run needs to know, resolved and validated.
@@ -45,6 +49,12 @@ pub struct Settings {
     /// The lowest severity that makes the exit code 1.
     pub fail_on: Severity,
     pub report_unused_suppressions: bool,
+    /// The project root set with `--project-root` or `project-root` (absolute); `None` to find it
+    /// from the paths (see [`crate::project::root::find_root`]).
+    pub project_root: Option<PathBuf>,
+    /// The cache folder set with `--cache-dir`, `FLASKCHECK_CACHE_DIR` or `cache-dir` (absolute);
+    /// `None` for `.flaskcheck_cache` under the project root.
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,8 +134,35 @@ impl Settings {
                 .unwrap_or(Severity::Low),
             report_unused_suppressions: overrides.report_unused_suppressions
                 || options.report_unused_suppressions.unwrap_or(false),
+            project_root: configured_path(
+                overrides.project_root.as_deref(),
+                options.project_root.as_deref(),
+                config,
+                cwd,
+            ),
+            cache_dir: configured_path(
+                overrides.cache_dir.as_deref(),
+                options.cache_dir.as_deref(),
+                config,
+                cwd,
+            ),
         })
     }
+}
+
+/// A folder from the command line (relative to the current folder) or else from the
+/// configuration file (relative to its folder), absolute.
+fn configured_path(
+    command_line: Option<&Path>,
+    file: Option<&str>,
+    config: Option<&ConfigFile>,
+    cwd: &Path,
+) -> Option<PathBuf> {
+    if let Some(path) = command_line {
+        return Some(paths::absolute(path, cwd));
+    }
+    let (file, config) = (file?, config?);
+    Some(paths::absolute(Path::new(file), config.dir()))
 }
 
 fn values(spanned: &[toml::Spanned<String>]) -> Vec<String> {

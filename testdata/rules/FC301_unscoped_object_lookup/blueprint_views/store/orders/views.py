@@ -84,8 +84,8 @@ def product(product_id):
 
 @orders.get("/customers/<int:customer_id>")
 def customer(customer_id):
-    # ok: the user model itself is not an owned resource
-    customer = Customer.query.get_or_404(customer_id)
+    # the user record itself: any logged-in client reads any customer's email
+    customer = Customer.query.get_or_404(customer_id)  # expect: FC301
     return jsonify(email=customer.email)
 
 
