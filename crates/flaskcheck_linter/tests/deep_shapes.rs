@@ -74,6 +74,20 @@ shapes! {
          if {}k in ALLOWED:\n            setattr(obj, k, v)\n",
         "not ".repeat(500_000)
     );
+    // FC301 and FC202 follow the identity down a chain of attributes (`current_user.org.id`),
+    // and read the decorators of a view for a permission check.
+    identity_chain_in_a_filter: format!(
+        "{VIEW}    return Post.query.filter(Post.owner == current_user{}).first()\n",
+        ".a".repeat(300_000)
+    );
+    identity_chain_in_a_role_test: format!(
+        "{VIEW}    if not current_user{}:\n        abort(403)\n    return 'ok'\n",
+        "[0]".repeat(300_000)
+    );
+    sum_in_a_permission_decorator: format!(
+        "@permission_required({})\n{VIEW}    return 'ok'\n",
+        sum(300_000, "a")
+    );
     // Nodes the walk once skipped: a type parameter's bound, a match value pattern.
     type_parameter_bound: format!("def f[T: {}1](): pass\n", "-".repeat(300_000));
     type_parameter_default: format!("def f[T = {}](): pass\n", sum(300_000, "a"));

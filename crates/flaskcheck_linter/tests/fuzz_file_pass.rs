@@ -77,6 +77,15 @@ const CONTEXTS: &[&str] = &[
     "class S(Schema):\n    password = fields.Str(X)",
     "x = x.a\nx = X",
     "E = E | X",
+    // Authorization and request sources (issue 15): the identity down a chain, role tests,
+    // permission decorators, privileged fields, parsers, resolvers, raw SQL lookups.
+    "@app.route('/o/<id>')\ndef order(id):\n    return jsonify(Order.query.filter(Order.owner == current_user.X).first())",
+    "@app.route('/a/<id>', methods=['POST'])\ndef promote(id):\n    user = User.query.get(id)\n    if not current_user.X:\n        abort(403)\n    user.is_admin = X",
+    "@permission_required(X)\n@app.route('/d')\ndef admin():\n    return jsonify(X)",
+    "class V(MethodView):\n    decorators = [X]\n    def get(self, id):\n        return jsonify(Post.query.get(id))",
+    "parser = reqparse.RequestParser()\nparser.add_argument(X)\nargs = parser.parse_args()\nUser(**args)",
+    "class Q(graphene.ObjectType):\n    def resolve_user(self, info, id):\n        return X",
+    "@app.route('/s/<id>')\ndef raw(id):\n    return jsonify(cur.execute('SELECT * FROM orders WHERE id = %s', (X,)).fetchall())",
 ];
 
 /// Bytes that break lexing when spliced in anywhere.
