@@ -164,7 +164,7 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core, more are not started).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

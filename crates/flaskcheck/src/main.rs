@@ -52,11 +52,10 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // Output cut short by its reader (`flaskcheck rules | head -1`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_CLEAN),
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return ExitCode::from(EXIT_CLEAN);
-            }
-            eprintln!("flaskcheck: error: {err:#}");
+            note(format_args!("flaskcheck: error: {err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -66,6 +65,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// A line on stderr. Unlike `eprintln!`, it does not panic when stderr is gone (`2>&1 | head`).
+fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+fn warn(message: &str) {
+    note(format_args!("flaskcheck: warning: {message}"));
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -87,14 +95,15 @@ fn run(cli: Cli) -> Result<u8> {
             let started = Instant::now();
             let report = parse_only(&paths, &exclude, threads)?;
             let elapsed = started.elapsed();
-            println!(
+            writeln!(
+                io::stdout(),
                 "parsed {} files ({:.1} MB) in {:.3}s: {} syntax errors, {} unreadable",
                 report.files,
                 report.bytes as f64 / 1e6,
                 elapsed.as_secs_f64(),
                 report.syntax_errors,
                 report.unreadable
-            );
+            )?;
             Ok(EXIT_CLEAN)
         }
         Command::Debug(DebugCommand::Index { paths }) => {
@@ -142,7 +151,10 @@ fn config_file(
     } else if let Some(path) = explicit {
         Some(ConfigFile::load(path, cwd)?)
     } else {
-        ConfigFile::find(start, cwd)?
+        let mut warnings = Vec::new();
+        let found = ConfigFile::find(start, cwd, &mut warnings)?;
+        warnings.iter().for_each(|warning| warn(warning));
+        found
     })
 }
 
@@ -177,9 +189,9 @@ fn run_clean(args: &CleanArgs) -> Result<u8> {
         }
     };
     if remove_cache_dir(&dir)? {
-        eprintln!("Removed {}", dir.display());
+        note(format_args!("Removed {}", render::display_path(&dir)));
     } else {
-        eprintln!("No cache at {}", dir.display());
+        note(format_args!("No cache at {}", render::display_path(&dir)));
     }
     Ok(EXIT_CLEAN)
 }
@@ -243,7 +255,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
 
     let mut report = lint(&options)?;
     for warning in &report.warnings {
-        eprintln!("flaskcheck: warning: {warning}");
+        warn(warning);
     }
     if args.verbose || args.timings {
         describe_project(&report, &root, root_source, args.no_project);
@@ -254,12 +266,12 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         let baseline = Baseline::from_report(&report, &location);
         baseline.write(&location)?;
         if !args.quiet {
-            eprintln!(
+            note(format_args!(
                 "Wrote {} to {} ({} checked)",
                 plural(baseline.entries.len(), "finding"),
                 path.display(),
                 plural(report.checked, "file"),
-            );
+            ));
         }
         return Ok(EXIT_CLEAN);
     }
@@ -281,9 +293,15 @@ fn run_lint(args: LintArgs) -> Result<u8> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    render::render(args.output_format, &report, &render_options, &mut out)
-        .context("writing the report")?;
-    out.flush().context("writing the report")?;
+    let written = render::render(args.output_format, &report, &render_options, &mut out)
+        .and_then(|()| out.flush());
+    match written {
+        // The reader stopped reading (`flaskcheck lint . | head -1`): the run is what it is, and
+        // the exit code says so, as if the whole report had been read.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other.context("writing the report")?,
+    }
+    drop(out);
     let render_time = started.elapsed();
 
     let problems = report.diagnostics.len();
@@ -296,16 +314,16 @@ fn run_lint(args: LintArgs) -> Result<u8> {
         } else {
             String::new()
         };
-        eprintln!(
+        note(format_args!(
             "Found {} in {} ({} checked{known})",
             plural(problems, "problem"),
             plural(report.files_with_problems(), "file"),
             plural(report.checked, "file"),
-        );
+        ));
     }
     if args.timings {
         let t = report.timings;
-        eprintln!(
+        note(format_args!(
             "timings: cache-read {:.1}ms | discover {:.1}ms | files {:.1}ms wall (read {:.1}ms, parse {:.1}ms, analyze {:.1}ms cpu) | index {:.1}ms | check {:.1}ms | cache-write {:.1}ms (while indexing) | render {:.1}ms",
             ms(t.cache_read),
             ms(t.discover),
@@ -317,7 +335,7 @@ fn run_lint(args: LintArgs) -> Result<u8> {
             ms(t.check),
             ms(t.cache_write),
             ms(render_time)
-        );
+        ));
     }
     let failing = report
         .diagnostics
@@ -338,31 +356,31 @@ fn describe_project(
     no_project: bool,
 ) {
     if no_project || !source.is_project() {
-        eprintln!(
+        note(format_args!(
             "project: none (--no-project): {} analyzed; cache under {} ({})",
             plural(report.files.len(), "file"),
-            root.display(),
+            render::display_path(root),
             source.describe()
-        );
+        ));
     } else {
-        eprintln!(
+        note(format_args!(
             "project: root {} ({}): {} analyzed, {} in the report scope",
-            root.display(),
+            render::display_path(root),
             source.describe(),
             plural(report.files.len(), "file"),
             report.checked
-        );
+        ));
     }
     match &report.cache {
-        Some(cache) => eprintln!(
+        Some(cache) => note(format_args!(
             "cache: {} entries read, {} used, {} files analyzed, {} corrupt{}",
             cache.loaded,
             cache.hits,
             cache.misses,
             cache.corrupt,
             if cache.written { ", written" } else { "" }
-        ),
-        None => eprintln!("cache: off"),
+        )),
+        None => note(format_args!("cache: off")),
     }
 }
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::file_io::{read_regular_text, write_atomically, ReadError};
 use crate::fingerprint::{fingerprints, FINGERPRINT_VERSION};
 use crate::lint::LintReport;
 use crate::paths;
@@ -43,10 +44,7 @@ pub struct BaselineEntry {
 pub enum BaselineError {
     // The I/O error is the `source`: the CLI prints it after the message, once.
     #[error("cannot read the baseline {}", .path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: ReadError },
     #[error("the baseline {} is not a flaskcheck baseline: {message}", .path.display())]
     Parse { path: PathBuf, message: String },
     #[error(
@@ -73,18 +71,20 @@ pub struct BaselineLocation {
 impl BaselineLocation {
     pub fn new(path: &Path, cwd: &Path) -> Self {
         let absolute = paths::absolute(path, cwd);
-        let folder = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let folder = absolute.parent().unwrap_or(Path::new("/"));
         Self {
             path: path.to_path_buf(),
-            folder,
+            folder: real_path(folder),
             cwd: cwd.to_path_buf(),
         }
     }
 
-    /// A linted file's path as the baseline records it.
+    /// A linted file's path as the baseline records it: its real path (links resolved, as the
+    /// folder's is), so that a finding matches whichever link the file or the baseline was
+    /// reached through.
     fn path_of(&self, file: &SourceFile) -> String {
         paths::to_slash(&paths::relative_to(
-            &paths::absolute(&file.path, &self.cwd),
+            &real_path(&paths::absolute(&file.path, &self.cwd)),
             &self.folder,
         ))
     }
@@ -92,6 +92,11 @@ impl BaselineLocation {
     fn fingerprints(&self, report: &LintReport) -> Vec<String> {
         fingerprints(report, &|file| self.path_of(file))
     }
+}
+
+/// The path with every link resolved, or as it is when it cannot be (a file gone since).
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Baseline {
@@ -118,7 +123,7 @@ impl Baseline {
 
     pub fn read(location: &BaselineLocation) -> Result<Baseline, BaselineError> {
         let path = &location.path;
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let text = read_regular_text(path).map_err(|source| BaselineError::Read {
             path: path.clone(),
             source,
         })?;
@@ -147,7 +152,7 @@ impl Baseline {
     pub fn write(&self, location: &BaselineLocation) -> Result<(), BaselineError> {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline serializes");
         text.push('\n');
-        std::fs::write(&location.path, text).map_err(|source| BaselineError::Write {
+        write_atomically(&location.path, text.as_bytes()).map_err(|source| BaselineError::Write {
             path: location.path.clone(),
             source,
         })
@@ -230,6 +235,36 @@ mod tests {
         assert!(copied.files[copied.diagnostics[0].file.index()]
             .path
             .ends_with("copy.py"));
+    }
+
+    /// A baseline written through the real folder matches findings reached through a link to
+    /// it, and the other way round.
+    #[cfg(unix)]
+    #[test]
+    fn paths_match_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("project");
+        fs::create_dir(&real).unwrap();
+        fs::write(real.join("bad.py"), "def f(:\n    pass\n").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+
+        let written = BaselineLocation::new(&real.join("baseline.json"), dir.path());
+        Baseline::from_report(&report(&real), &written)
+            .write(&written)
+            .unwrap();
+        for (baseline, linted) in [(&link, &link), (&real, &link), (&link, &real)] {
+            let location = BaselineLocation::new(&baseline.join("baseline.json"), dir.path());
+            let baseline = Baseline::read(&location).unwrap();
+            let mut again = report(linted);
+            assert_eq!(
+                baseline.filter(&mut again, &location),
+                1,
+                "{}",
+                linted.display()
+            );
+            assert!(again.diagnostics.is_empty());
+        }
     }
 
     /// Bandit #1467: one finding in the baseline and two identical ones now means one is new.

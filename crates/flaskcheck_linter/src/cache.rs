@@ -20,7 +20,7 @@
 //! a warning; the run goes on without it.
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
@@ -29,6 +29,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analyze::FileAnalysis;
 use crate::diagnostic::Diagnostic;
+use crate::file_io::{read_regular_file_within, write_atomically_with, ReadError};
 use crate::source::ContentHash;
 use crate::suppression::FileSuppressions;
 
@@ -176,9 +177,11 @@ impl Cache {
             stats: CacheStats::default(),
             warnings: Vec::new(),
         };
-        match fs::read(&cache.file) {
-            Ok(bytes) => cache.index(bytes),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        // A regular file only (a FIFO there would block the run), of any size a cache can have.
+        match read_regular_file_within(&cache.file, u64::from(u32::MAX)) {
+            Ok(Some(bytes)) => cache.index(bytes),
+            Ok(None) => {}
+            Err(ReadError::Io(err)) if err.kind() == io::ErrorKind::NotFound => {}
             Err(err) => cache.warnings.push(format!(
                 "cannot read the cache file {}: {err}; analyzing every file",
                 cache.file.display()
@@ -291,21 +294,14 @@ impl Cache {
         let folder = self.file.parent().unwrap_or(&self.config.dir);
         prepare_dir(&self.config.dir)?;
         fs::create_dir_all(folder)?;
-        // Named `.tmp*` in the same folder (a rename does not cross file systems), and removed if
-        // anything below fails.
-        let mut temporary = tempfile::Builder::new()
-            .prefix(".tmp")
-            .suffix(".bin")
-            .tempfile_in(folder)?;
-        {
-            let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
+        write_atomically_with(&self.file, &mut |out| {
             out.write_all(MAGIC)?;
             let count = u32::try_from(entries.len() + unseen.len()).map_err(io::Error::other)?;
             out.write_all(&to_bytes(&self.expected_header(count))?)?;
             for (key, pass, from_cache) in entries {
                 let stored = if *from_cache { self.slot(key) } else { None };
                 match stored {
-                    Some(slot) => self.write_stored(&mut out, &key.path, slot)?,
+                    Some(slot) => self.write_stored(out, &key.path, slot)?,
                     None => {
                         let payload = to_bytes(pass)?;
                         let header = EntryHeader {
@@ -322,18 +318,14 @@ impl Cache {
                 }
             }
             for path in unseen {
-                self.write_stored(&mut out, path, &self.slots[*path])?;
+                self.write_stored(out, path, &self.slots[*path])?;
             }
-            out.flush()?;
-        }
-        temporary
-            .persist(&self.file)
-            .map(drop)
-            .map_err(|err| err.error)
+            Ok(())
+        })
     }
 
     /// Copies an entry read at the start, as it was.
-    fn write_stored(&self, out: &mut impl Write, path: &Path, slot: &Slot) -> io::Result<()> {
+    fn write_stored(&self, out: &mut dyn Write, path: &Path, slot: &Slot) -> io::Result<()> {
         let header = EntryHeader {
             path: path.to_string_lossy().into_owned(),
             module: slot.module.clone(),

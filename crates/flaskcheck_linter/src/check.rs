@@ -287,7 +287,6 @@ mod tests {
         let analysis = FileAnalysis {
             diagnostics: Vec::new(),
             facts: FileFacts::default(),
-            too_deep: false,
         };
         let index = ProjectIndex::build(&[Some(&analysis)]);
         let files = [file.clone()];

@@ -3,12 +3,14 @@
 //! and applies `exclude` globs. A file named on the command line is always linted.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ignore::{WalkBuilder, WalkState};
+use ignore::{Match, WalkBuilder, WalkState};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::glob::{FilePattern, FilePatternSet};
+use crate::ignore_files::IgnoreRules;
 use crate::paths;
 
 /// Folders that hold installed or generated code, never the project's own.
@@ -141,11 +143,13 @@ impl ExcludeSet {
     }
 }
 
-/// What the walk found: files to lint, in sorted order, and places it could not read.
+/// What the walk found: files to lint, in sorted order, folders it could not read, and ignore
+/// files it skipped.
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub unreadable: Vec<(PathBuf, String)>,
+    pub warnings: Vec<String>,
 }
 
 pub fn discover(
@@ -154,6 +158,9 @@ pub fn discover(
     threads: usize,
 ) -> Result<Discovered, DiscoverError> {
     let mut found = Discovered::default();
+    // The same file named twice (`app.py` and `/abs/app.py`, or through `..` or a linked folder)
+    // is linted once, under the name the first path on the command line gives it.
+    let mut seen = (paths.len() > 1).then(FxHashSet::<PathBuf>::default);
     for root in paths {
         // `symlink_metadata` so that a dangling link named on the command line is a file that
         // cannot be read (reported as FC000), not a missing path.
@@ -164,11 +171,22 @@ pub fn discover(
         if exclude.excludes_named(root) {
             continue;
         }
-        if !is_dir {
+        let first = found.files.len();
+        if is_dir {
+            walk(root, exclude, threads, &mut found);
+        } else {
             found.files.push(root.clone());
-            continue;
         }
-        walk(root, exclude, threads, &mut found);
+        let Some(seen) = &mut seen else { continue };
+        let mut from_root = found.files.split_off(first);
+        from_root.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        for file in from_root {
+            let identity = std::fs::canonicalize(&file)
+                .unwrap_or_else(|_| paths::absolute(&file, &exclude.cwd));
+            if seen.insert(identity) {
+                found.files.push(file);
+            }
+        }
     }
     for file in &mut found.files {
         *file = normalize(file);
@@ -180,6 +198,8 @@ pub fn discover(
     found.files.dedup();
     found.unreadable.sort();
     found.unreadable.dedup();
+    found.warnings.sort();
+    found.warnings.dedup();
     Ok(found)
 }
 
@@ -200,33 +220,71 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 fn walk(root: &Path, exclude: &ExcludeSet, threads: usize, found: &mut Discovered) {
     let files = Mutex::new(Vec::new());
     let unreadable = Mutex::new(Vec::new());
+    let warnings: Arc<Mutex<Vec<String>>> = Arc::default();
+    // Ignore files are matched against absolute paths under the root's real path, as the
+    // `ignore` crate matches those of the folders above the root.
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut root_warnings = Vec::new();
+    let root_rules = IgnoreRules::for_root(&real_root, &mut root_warnings);
+    // The rules of each folder accepted so far, by its path as walked; a folder's children are
+    // filtered after it is.
+    let rules: Mutex<FxHashMap<PathBuf, Arc<IgnoreRules>>> =
+        Mutex::new(FxHashMap::from_iter([(root.to_path_buf(), root_rules)]));
     let exclude_root = root.to_path_buf();
     let filter_exclude = exclude.clone();
+    let filter_warnings = Arc::clone(&warnings);
+    let filter = move |entry: &ignore::DirEntry| -> bool {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let path = entry.path();
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        let parent_rules = path
+            .parent()
+            .and_then(|parent| rules.lock().unwrap().get(parent).cloned())
+            .unwrap_or_default();
+        let matched = if parent_rules.has_rules() {
+            let relative = path.strip_prefix(&exclude_root).unwrap_or(path);
+            parent_rules.matched(&real_root.join(relative), is_dir)
+        } else {
+            Match::None
+        };
+        let hidden = entry.file_name().as_encoded_bytes().first() == Some(&b'.');
+        if matched.is_ignore() || (hidden && !matched.is_whitelist()) {
+            return false;
+        }
+        if filter_exclude.is_excluded(path, &exclude_root) {
+            return false;
+        }
+        if is_dir {
+            let relative = path.strip_prefix(&exclude_root).unwrap_or(path);
+            let mut warnings = Vec::new();
+            let own = IgnoreRules::child(&parent_rules, &real_root.join(relative), &mut warnings);
+            if !warnings.is_empty() {
+                filter_warnings.lock().unwrap().append(&mut warnings);
+            }
+            rules.lock().unwrap().insert(path.to_path_buf(), own);
+        }
+        true
+    };
     WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .ignore(true)
-        .parents(true)
-        // Honour .gitignore in folders that are not (yet) a git checkout, as users expect.
-        .require_git(false)
+        // The walk reads no ignore file itself (see `ignore_files`), and hidden entries are
+        // skipped by the filter, after a rule may have whitelisted them.
+        .standard_filters(false)
         .follow_links(false)
         .threads(threads)
-        .filter_entry(move |entry| {
-            entry.depth() == 0 || !filter_exclude.is_excluded(entry.path(), &exclude_root)
-        })
+        .filter_entry(filter)
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
                         let is_python = entry.path().extension().is_some_and(|ext| ext == "py");
-                        let file_type = entry.file_type();
-                        // Symbolic links to files are linted (read through the link); links to
-                        // folders are not followed, which keeps the walk free of cycles.
-                        let is_file_like = file_type.is_some_and(|t| t.is_file() || t.is_symlink());
-                        if is_python && is_file_like {
+                        // Every `.py` entry but a folder: links to files are read through the
+                        // link (links to folders are not followed, which keeps the walk free of
+                        // cycles), and a FIFO or a device is reported as not a regular file.
+                        let is_folder = entry.file_type().is_none_or(|t| t.is_dir());
+                        if is_python && !is_folder {
                             files.lock().unwrap().push(entry.into_path());
                         }
                     }
@@ -240,6 +298,8 @@ fn walk(root: &Path, exclude: &ExcludeSet, threads: usize, found: &mut Discovere
         });
     found.files.extend(files.into_inner().unwrap());
     found.unreadable.extend(unreadable.into_inner().unwrap());
+    found.warnings.append(&mut root_warnings);
+    found.warnings.append(&mut warnings.lock().unwrap());
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -29,7 +29,7 @@ pub struct LintOptions {
     pub paths: Vec<PathBuf>,
     pub selection: RuleSelection,
     pub exclude: ExcludeSet,
-    /// Worker threads; 0 means one per core.
+    /// Worker threads; 0 means one per core. At most [`MAX_THREADS_PER_CORE`] per core.
     pub threads: usize,
     /// Rules turned off for some files.
     pub per_file_ignores: PerFileIgnores,
@@ -164,10 +164,16 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, LintError> {
     Ok(report)
 }
 
-/// The pool every run's work goes to: `threads` workers (0: one per core) with big stacks.
+/// More threads than this per core only cost memory (each has a 16 MiB stack) and start-up time:
+/// `--threads 100000` would spend minutes starting threads.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The pool every run's work goes to: `threads` workers (0: one per core, at most
+/// [`MAX_THREADS_PER_CORE`] per core) with big stacks.
 pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LintError> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.min(cores * MAX_THREADS_PER_CORE))
         .stack_size(WORKER_STACK_SIZE)
         .thread_name(|i| format!("flaskcheck-worker-{i}"))
         .build()

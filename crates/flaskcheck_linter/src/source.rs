@@ -12,6 +12,7 @@ use flaskcheck_python::{decode_source, DecodeError, Locator, Position, TextRange
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Span;
+use crate::file_io::{read_regular_file, ReadError};
 
 /// A file's place in the run's file list. Diagnostics name files by id; the report maps ids back
 /// to paths.
@@ -46,7 +47,7 @@ pub struct SourceFile {
 /// Why a file has no text.
 #[derive(Debug)]
 pub enum LoadError {
-    Io(std::io::Error),
+    Read(ReadError),
     Decode(DecodeError),
 }
 
@@ -61,9 +62,10 @@ impl ContentHash {
     }
 }
 
-/// Reads a source file's bytes.
-pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
+/// Reads a source file's bytes: a regular file only, at most [`crate::file_io::MAX_FILE_SIZE`]
+/// (see [`read_regular_file`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_regular_file(path)
 }
 
 impl SourceFile {
@@ -71,7 +73,10 @@ impl SourceFile {
     pub fn load(id: FileId, path: &Path) -> (SourceFile, Option<LoadError>) {
         match read_bytes(path) {
             Ok(bytes) => SourceFile::from_bytes(id, path, &bytes),
-            Err(err) => (SourceFile::without_text(id, path), Some(LoadError::Io(err))),
+            Err(err) => (
+                SourceFile::without_text(id, path),
+                Some(LoadError::Read(err)),
+            ),
         }
     }
 

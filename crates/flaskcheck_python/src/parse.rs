@@ -5,10 +5,18 @@ use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-/// CPython's tokenizer refuses more than 200 open brackets at once (`MAXLEVEL` in
-/// `Parser/tokenizer.h`: "too many nested parentheses"). Ruff's parser accepts any depth, so the
-/// limit is applied here: such a file is a syntax error for Python itself.
-pub const MAX_BRACKET_DEPTH: usize = 200;
+use crate::prescan::prescan;
+use crate::printable;
+
+/// Why a source was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Python itself refuses it: the parser's errors, NUL bytes, brackets nested past CPython's
+    /// limit.
+    Syntax,
+    /// Valid Python, nested past flaskcheck's limit ([`crate::MAX_NESTING`]).
+    Limit,
+}
 
 /// A syntax error at the location the parser reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +25,7 @@ pub struct SyntaxError {
     pub range: TextRange,
     /// How many further errors the parser recovered from after this one.
     pub further_errors: usize,
+    pub kind: ErrorKind,
 }
 
 impl fmt::Display for SyntaxError {
@@ -26,51 +35,68 @@ impl fmt::Display for SyntaxError {
 }
 
 /// A parsed module with its tokens (for comments: suppressions and fixture annotations).
+///
+/// Dropping an AST recurses once per nesting level, and valid trees can be far deeper than a
+/// thread's stack allows (`a+a+…+a` parses to one level per `+`), so the tree is dropped on a
+/// stack grown to fit the deepest it could be when the current one may be too small.
 pub struct ParsedModule {
-    parsed: Parsed<ModModule>,
+    parsed: Option<Parsed<ModModule>>,
+}
+
+/// Stack per level when an AST is dropped: a few hundred bytes in the worst case measured (in
+/// unoptimized builds too), with headroom.
+const DROP_STACK_PER_TOKEN: usize = 512;
+const DROP_STACK_RED_ZONE: usize = 256 * 1024;
+
+impl Drop for ParsedModule {
+    fn drop(&mut self) {
+        if let Some(parsed) = self.parsed.take() {
+            // Each level of nesting takes at least one token, so the token count bounds the depth.
+            let stack = parsed
+                .tokens()
+                .len()
+                .saturating_mul(DROP_STACK_PER_TOKEN)
+                .saturating_add(DROP_STACK_RED_ZONE);
+            stacker::maybe_grow(stack, stack, move || drop(parsed));
+        }
+    }
 }
 
 impl ParsedModule {
+    fn new(parsed: Parsed<ModModule>) -> Self {
+        Self {
+            parsed: Some(parsed),
+        }
+    }
+
+    fn parsed(&self) -> &Parsed<ModModule> {
+        self.parsed.as_ref().expect("taken only when dropped")
+    }
+
     pub fn module(&self) -> &ModModule {
-        self.parsed.syntax()
+        self.parsed().syntax()
     }
 
     pub fn tokens(&self) -> &Tokens {
-        self.parsed.tokens()
+        self.parsed().tokens()
     }
 
     /// The ranges of every `#` comment, in source order.
     pub fn comment_ranges(&self) -> impl Iterator<Item = TextRange> + '_ {
-        self.parsed
-            .tokens()
+        self.tokens()
             .iter()
             .filter(|token| token.kind() == TokenKind::Comment)
             .map(Ranged::range)
-    }
-
-    /// Drops a module whose tree may be deeper than the current thread's stack can recurse
-    /// through (dropping an AST recurses once per nesting level). `budget` is a generous upper
-    /// bound on the nesting, such as the number of tokens.
-    pub fn drop_deep(self) {
-        let tokens = self.parsed.tokens().len();
-        // A few hundred bytes of stack per level in the worst case measured, plus headroom.
-        let stack = tokens.saturating_mul(512).saturating_add(1 << 20);
-        stacker::grow(stack, move || drop(self));
     }
 }
 
 /// The ranges of every `#` comment of `source`, even when it does not parse (the lexer recovers).
 pub fn comment_ranges(source: &str) -> Vec<TextRange> {
-    let parsed =
-        ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
-    let ranges = parsed
-        .tokens()
-        .iter()
-        .filter(|token| token.kind() == TokenKind::Comment)
-        .map(Ranged::range)
-        .collect();
-    ParsedModule { parsed }.drop_deep();
-    ranges
+    let parsed = ParsedModule::new(ruff_python_parser::parse_unchecked_source(
+        source,
+        ruff_python_ast::PySourceType::Python,
+    ));
+    parsed.comment_ranges().collect()
 }
 
 /// Where comments are and where they cannot go: what an editor needs to add a `# noqa` at the end
@@ -85,12 +111,15 @@ pub struct CommentLayout {
 }
 
 impl CommentLayout {
-    /// Lexes `source`, which need not parse (the lexer recovers).
-    pub fn of(source: &str) -> Self {
-        let parsed = ruff_python_parser::parse_unchecked_source(
+    /// Lexes `source`, which need not parse (the lexer recovers); `None` for a source the scan
+    /// before parsing refuses (NUL bytes, nesting past the limits), which is not lexed at all: an
+    /// editor asks for this on every keystroke, and such a file has no finding to suppress.
+    pub fn of(source: &str) -> Option<Self> {
+        prescan(source).ok()?;
+        let parsed = ParsedModule::new(ruff_python_parser::parse_unchecked_source(
             source,
             ruff_python_ast::PySourceType::Python,
-        );
+        ));
         let mut layout = CommentLayout::default();
         for token in parsed.tokens() {
             match token.kind() {
@@ -102,8 +131,7 @@ impl CommentLayout {
                 _ => {}
             }
         }
-        ParsedModule { parsed }.drop_deep();
-        layout
+        Some(layout)
     }
 
     /// Whether `offset` (the end of a line) lies inside a token that goes on to the next line.
@@ -117,68 +145,27 @@ impl CommentLayout {
     }
 }
 
-/// The parser quotes the offending token as it is: a NUL or another control character would be
-/// invisible (or garble a terminal) in a message, so those are escaped (`\u{0}`).
-fn printable(message: &str) -> String {
-    if !message.chars().any(char::is_control) {
-        return message.to_string();
-    }
-    message
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// Parses a module. A file that Ruff's parser accepts but CPython would refuse for bracket
-/// nesting is reported as a syntax error too.
+/// Parses a module. A file that Ruff's parser accepts but CPython would refuse (NUL bytes, bracket
+/// nesting) is reported as a syntax error too, and one nested past flaskcheck's limit in a way the
+/// scan before parsing sees is refused (see [`crate::prescan`]).
 pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
-    let parsed =
-        ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
-    if let Some(first) = parsed.errors().first() {
+    prescan(source)?;
+    let parsed = ParsedModule::new(ruff_python_parser::parse_unchecked_source(
+        source,
+        ruff_python_ast::PySourceType::Python,
+    ));
+    if let Some(first) = parsed.parsed().errors().first() {
         let error = SyntaxError {
-            message: printable(&first.error.to_string()),
+            // The parser quotes the offending token as it is: a NUL or an escape character would
+            // be invisible (or garble a terminal) in a message.
+            message: printable(&first.error.to_string()).into_owned(),
             range: first.location,
-            further_errors: parsed.errors().len() - 1,
+            further_errors: parsed.parsed().errors().len() - 1,
+            kind: ErrorKind::Syntax,
         };
-        ParsedModule { parsed }.drop_deep();
         return Err(error);
     }
-    if let Some(range) = first_bracket_over_limit(parsed.tokens()) {
-        ParsedModule { parsed }.drop_deep();
-        return Err(SyntaxError {
-            message: format!(
-                "too many nested parentheses (CPython allows at most {MAX_BRACKET_DEPTH} open brackets)"
-            ),
-            range,
-            further_errors: 0,
-        });
-    }
-    Ok(ParsedModule { parsed })
-}
-
-fn first_bracket_over_limit(tokens: &Tokens) -> Option<TextRange> {
-    let mut depth = 0usize;
-    for token in tokens.iter() {
-        match token.kind() {
-            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Some(token.range());
-                }
-            }
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
-                depth = depth.saturating_sub(1)
-            }
-            _ => {}
-        }
-    }
-    None
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -210,11 +197,11 @@ mod tests {
 
     #[test]
     fn control_characters_in_messages_are_escaped() {
-        let Err(err) = parse_module("x = 1\n\0\n") else {
-            panic!("a NUL byte is not Python");
+        let Err(err) = parse_module("x = 1\n\x1b[31m\n") else {
+            panic!("an escape character is not Python");
         };
-        assert!(!err.message.contains('\0'), "{}", err.message);
-        assert!(err.message.contains("\\u{0}"), "{}", err.message);
+        assert!(!err.message.contains('\x1b'), "{}", err.message);
+        assert!(err.message.contains("\\u{1b}"), "{}", err.message);
     }
 
     #[test]
@@ -228,7 +215,7 @@ mod tests {
     #[test]
     fn comment_layout_knows_lines_that_end_inside_strings() {
         let source = "q = \"\"\"SELECT *\nFROM t\"\"\"  # sql\nx = f(a,\n      b)  # noqa: E501\n";
-        let layout = CommentLayout::of(source);
+        let layout = CommentLayout::of(source).unwrap();
         let comments: Vec<&str> = layout.comments.iter().map(|r| &source[*r]).collect();
         assert_eq!(comments, ["# sql", "# noqa: E501"]);
         let line_ends: Vec<TextSize> = source
@@ -242,6 +229,12 @@ mod tests {
         // Line 1 ends inside the string; line 3 ends inside brackets, which may hold a comment.
         assert_eq!(inside, [true, false, false, false]);
         // Lexed even where the file does not parse.
-        assert_eq!(CommentLayout::of("def f(:  # x\n").comments.len(), 1);
+        assert_eq!(
+            CommentLayout::of("def f(:  # x\n").unwrap().comments.len(),
+            1
+        );
+        // Not lexed where the scan before parsing refuses the source (a bracket bomb, a NUL).
+        assert_eq!(CommentLayout::of(&"(".repeat(1_000_000)), None);
+        assert_eq!(CommentLayout::of("x = 1  # \0\n"), None);
     }
 }

@@ -280,7 +280,7 @@ fn resolve_settings(start: &Path, overrides: &Overrides) -> (Settings, Vec<Strin
             .map(PathBuf::from);
     }
     let mut problems = Vec::new();
-    let config = match ConfigFile::find(start, cwd) {
+    let config = match ConfigFile::find(start, cwd, &mut problems) {
         Ok(config) => config,
         Err(err) => {
             problems.push(err.to_string());
@@ -359,6 +359,48 @@ mod tests {
         let report = project.check(std::slice::from_ref(&views)).unwrap();
         assert_eq!(codes(&report), [("views.py".to_string(), "FC101")]);
         assert_eq!(project.file_count(), 3);
+    }
+
+    /// An editor's buffer is not read from disk, so the reader's checks do not see it: the same
+    /// limits hold for it (NUL bytes, nesting, the size cap), each an FC000 in that file alone.
+    #[test]
+    fn a_hostile_buffer_is_fc000_and_the_project_goes_on() {
+        let dir = app();
+        let root = dir.path().to_path_buf();
+        let views = root.join("app/views.py");
+        let models = root.join("app/models.py");
+        let (mut project, _) = folder(&root);
+        let too_large = "#".repeat(flaskcheck_linter::file_io::MAX_FILE_SIZE as usize + 1);
+        let buffers = [
+            ("x = 1\0\n".to_string(), "null bytes"),
+            (
+                format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000)),
+                "nested",
+            ),
+            (format!("x = {}1\n", "-".repeat(300_000)), "nested"),
+            (too_large, "larger than"),
+        ];
+        for (text, expected) in buffers {
+            project.set_overlay(&models, Arc::from(text));
+            let report = project.check(&[models.clone(), views.clone()]).unwrap();
+            let found: Vec<_> = report
+                .diagnostics
+                .iter()
+                .map(|d| (d.rule.code(), d.message.clone()))
+                .collect();
+            assert_eq!(found.len(), 1, "{expected}: {found:?}");
+            assert_eq!(found[0].0, "FC000", "{expected}: {found:?}");
+            assert!(found[0].1.contains(expected), "{expected}: {found:?}");
+            assert_eq!(
+                report.file(report.diagnostics[0].file).path,
+                models,
+                "{found:?}"
+            );
+        }
+        // The buffer closed, the file on disk is analysed again.
+        project.remove_overlay(&models);
+        let report = project.check(std::slice::from_ref(&views)).unwrap();
+        assert_eq!(codes(&report), [("views.py".to_string(), "FC101")]);
     }
 
     /// What an editor shows of a report: place, code, message, related locations.

@@ -1,6 +1,7 @@
 use std::io::{self, Write};
 
 use flaskcheck_linter::LintReport;
+use flaskcheck_python::printable;
 
 use super::display_path;
 
@@ -13,7 +14,7 @@ pub fn render(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
             diagnostic.span.start.line,
             diagnostic.span.start.column,
             diagnostic.rule.code(),
-            diagnostic.message
+            printable(&diagnostic.message)
         )?;
     }
     Ok(())

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use flaskcheck_linter::{LintReport, Severity};
+use flaskcheck_python::printable;
 
 use super::display_path;
 
@@ -18,10 +19,12 @@ pub fn render(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         };
         let start = diagnostic.span.start;
         let end = diagnostic.span.end.max(start);
-        let mut message = diagnostic.message.clone();
+        // What the log shows is escaped like the other formats for people; the line break
+        // before the help is the runner's, written `%0A`.
+        let mut message = printable(&diagnostic.message).into_owned();
         if let Some(help) = &diagnostic.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&printable(help));
         }
         writeln!(
             out,

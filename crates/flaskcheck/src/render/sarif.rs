@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flaskcheck_linter::fingerprint::{fingerprints, FINGERPRINT_VERSION};
 use flaskcheck_linter::rule_doc::Confidence;
 use flaskcheck_linter::{LintReport, Position, Rule, Severity, SourceFile};
 use serde::Serialize;
 
-use super::{display_path, RenderOptions};
+use super::{json_path, slash_path_bytes, RenderOptions};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -242,7 +242,7 @@ pub fn render(report: &LintReport, options: &RenderOptions, out: &mut dyn Write)
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
     writeln!(out)
 }
 
@@ -310,32 +310,41 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The path relative to `cwd` when it is inside it (and whether it is), else as printed.
+/// The path relative to `cwd` when it is inside it (and whether it is), else absolute; as
+/// printed, for fingerprints.
 fn relative_path(path: &Path, cwd: &Path) -> (String, bool) {
+    let (path, relative) = relative_or_absolute(path, cwd);
+    (json_path(&path), relative)
+}
+
+fn relative_or_absolute(path: &Path, cwd: &Path) -> (PathBuf, bool) {
     if path.is_relative() {
-        let shown = display_path(path);
-        if !shown.starts_with("../") && shown != ".." {
-            return (shown, true);
+        let first = path
+            .components()
+            .find(|component| !matches!(component, std::path::Component::CurDir));
+        if first != Some(std::path::Component::ParentDir) {
+            return (path.to_path_buf(), true);
         }
     } else if let Ok(inside) = path.strip_prefix(cwd) {
-        return (display_path(inside), true);
+        return (inside.to_path_buf(), true);
     }
-    let absolute = flaskcheck_linter::paths::absolute(path, cwd);
-    (display_path(&absolute), false)
+    (flaskcheck_linter::paths::absolute(path, cwd), false)
 }
 
 /// A relative URI against `%SRCROOT%` for files under the current folder, a `file://` URI for
-/// the others.
+/// the others. The path's bytes are percent-encoded as they are, so that a name that is not UTF-8
+/// names the same file.
 fn artifact(path: &Path, cwd: &Path) -> ArtifactLocation {
-    let (shown, relative) = relative_path(path, cwd);
+    let (path, relative) = relative_or_absolute(path, cwd);
+    let bytes = slash_path_bytes(&path);
     if relative {
         ArtifactLocation {
-            uri: encode_uri_path(&shown),
+            uri: encode_uri_path(&bytes),
             uri_base_id: Some(SRCROOT),
         }
     } else {
         ArtifactLocation {
-            uri: file_uri(&shown),
+            uri: file_uri(&bytes),
             uri_base_id: None,
         }
     }
@@ -346,14 +355,14 @@ fn directory_uri(dir: &Path) -> Option<String> {
     if !dir.is_absolute() {
         return None;
     }
-    let mut uri = file_uri(&display_path(dir));
+    let mut uri = file_uri(&slash_path_bytes(dir));
     if !uri.ends_with('/') {
         uri.push('/');
     }
     Some(uri)
 }
 
-fn file_uri(absolute: &str) -> String {
+fn file_uri(absolute: &[u8]) -> String {
     let path = encode_uri_path(absolute);
     if path.starts_with('/') {
         format!("file://{path}")
@@ -364,9 +373,9 @@ fn file_uri(absolute: &str) -> String {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters and `/` (and a drive colon).
-fn encode_uri_path(path: &str) -> String {
+fn encode_uri_path(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for (index, byte) in path.bytes().enumerate() {
+    for (index, &byte) in path.iter().enumerate() {
         let keep = byte.is_ascii_alphanumeric()
             || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/')
             || (byte == b':' && index == 1);

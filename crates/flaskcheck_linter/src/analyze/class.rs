@@ -2,6 +2,7 @@
 //! the syntax. Whether the class is a model or a schema is decided by the index from its bases.
 
 use flaskcheck_python::ast::name::Name;
+use flaskcheck_python::ast::visitor::Visitor;
 use flaskcheck_python::ast::{self as ast, Expr, Stmt, StmtClassDef};
 
 use super::env::Env;
@@ -27,6 +28,9 @@ impl Checker<'_> {
     pub(super) fn visit_class_def(&mut self, def: &StmtClassDef) {
         for decorator in &def.decorator_list {
             self.visit_expression(&decorator.expression);
+        }
+        if let Some(type_params) = &def.type_params {
+            self.visit_type_params(type_params);
         }
         if let Some(arguments) = &def.arguments {
             for arg in &arguments.args {

@@ -1,12 +1,14 @@
 //! Expressions to terms. Pure with respect to the environment: computing a term binds nothing
 //! (comprehension targets are bound in a scope of their own and dropped).
 
+use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Number, Operator};
 use flaskcheck_python::Ranged;
 
 use super::env::Env;
 use super::term::{CallTerm, Key, Term, TermId};
-use super::Checker;
+use super::walk::target_names;
+use super::{Checker, Depth};
 
 impl Checker<'_> {
     /// The term for what `expr` holds at this point of the walk.
@@ -278,11 +280,14 @@ impl Checker<'_> {
                 pushed = true;
             }
             self.bind_target(&generator.target, element);
-            let targets = target_name_set(&generator.target);
+            let targets: Vec<&str> = target_names(&generator.target)
+                .into_iter()
+                .map(Name::as_str)
+                .collect();
             allow_listed |= generator
                 .ifs
                 .iter()
-                .any(|condition| is_membership_filter(condition, &targets));
+                .any(|condition| is_membership_filter(condition, &targets, Depth::MAX));
         }
         let items: Vec<TermId> = elements.iter().map(|element| self.term(element)).collect();
         if pushed {
@@ -311,22 +316,16 @@ fn items_single(terms: &super::term::Terms, item: TermId) -> TermId {
     }
 }
 
-fn target_name_set(target: &Expr) -> Vec<&str> {
-    match target {
-        Expr::Name(name) => vec![name.id.as_str()],
-        Expr::Tuple(tuple) => tuple.elts.iter().flat_map(target_name_set).collect(),
-        Expr::List(list) => list.elts.iter().flat_map(target_name_set).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// `k in ALLOWED` (possibly inside an `and`), where `k` is a loop target.
-pub(crate) fn is_membership_filter(condition: &Expr, targets: &[&str]) -> bool {
+pub(crate) fn is_membership_filter(condition: &Expr, targets: &[&str], depth: Depth) -> bool {
+    let Some(depth) = depth.deeper() else {
+        return false;
+    };
     match condition {
         Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => boolop
             .values
             .iter()
-            .any(|value| is_membership_filter(value, targets)),
+            .any(|value| is_membership_filter(value, targets, depth)),
         Expr::Compare(compare) => {
             compare.ops.len() == 1
                 && compare.ops[0] == CmpOp::In

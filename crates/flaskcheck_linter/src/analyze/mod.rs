@@ -11,6 +11,7 @@
 //! data?) is decided later by the project index, from the [`term`]s recorded here.
 
 mod class;
+mod depth;
 mod env;
 mod expr;
 pub mod facts;
@@ -31,9 +32,12 @@ use rustc_hash::FxHashSet;
 
 pub use facts::{Deferred, FileFacts, LocalId};
 pub use node_kinds::NodeKinds;
+pub(crate) use term::Visited;
 pub use term::{Symbol, Term, TermId, Terms};
 
+pub(crate) use depth::{for_each_expr, for_each_expr_within, Depth};
 use env::Env;
+pub(crate) use walk::target_names;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::panic::panic_message;
@@ -43,10 +47,8 @@ use crate::selection::RuleSelection;
 use crate::source::SourceFile;
 
 /// Statements and expressions nested deeper than this are not walked, and the file is reported
-/// as FC000. Real code stays far below it; CPython itself refuses code nested about 3000 levels
-/// deep (RecursionError during compilation), and the limit keeps every walk well inside the
-/// 16 MiB worker stacks.
-pub const MAX_NESTING: u32 = 1500;
+/// as FC000; recursive helpers over the tree (in the rules too) stop at the same depth.
+pub use flaskcheck_python::MAX_NESTING;
 
 /// A node the `ast` checks are called with.
 #[derive(Copy, Clone, Debug)]
@@ -114,6 +116,8 @@ pub struct Checker<'a> {
     /// Names bound anywhere at module level, known before the walk so that a function can refer
     /// to a module-level name defined below it.
     module_names: FxHashSet<Name>,
+    /// Where each module-level name's binding is in `facts.globals`.
+    global_bindings: rustc_hash::FxHashMap<Name, usize>,
     /// Terms of names no scope binds (module-level names read from functions, builtins).
     free_names: rustc_hash::FxHashMap<Name, TermId>,
     loops: Vec<LoopFrame>,
@@ -131,11 +135,6 @@ pub struct Checker<'a> {
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     pub facts: FileFacts,
-    /// Set when the module nests past [`MAX_NESTING`]: the AST must then be dropped with
-    /// [`flaskcheck_python::ParsedModule::drop_deep`]. It concerns the AST only, which the cache
-    /// does not hold.
-    #[serde(skip)]
-    pub too_deep: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -337,6 +336,7 @@ fn analyze_with(
             terminated: false,
         }],
         module_names: walk::module_level_names(&module.body),
+        global_bindings: rustc_hash::FxHashMap::default(),
         free_names: rustc_hash::FxHashMap::default(),
         loops: Vec::new(),
         docstring: None,
@@ -351,9 +351,7 @@ fn analyze_with(
     if let Some(range) = too_deep {
         diagnostics.push(Diagnostic::new(
             Rule::SyntaxError,
-            format!(
-                "code nested more than {MAX_NESTING} levels deep is not analyzed (CPython refuses to compile code nested about 3000 levels deep)"
-            ),
+            flaskcheck_python::too_deep_message(),
             file.id,
             file.span(range),
         ));
@@ -361,7 +359,6 @@ fn analyze_with(
     FileAnalysis {
         diagnostics,
         facts: checker.facts,
-        too_deep: too_deep.is_some(),
     }
 }
 

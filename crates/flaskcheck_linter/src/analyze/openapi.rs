@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use flaskcheck_python::TextRange;
+
+use crate::file_io::read_regular_file_within;
 use serde_json::Value;
 
 /// Specification files larger than this are not read: real ones are far smaller, and a path that
@@ -44,7 +46,7 @@ pub fn spec_path(source: &Path, specification_dir: Option<&str>, name: &str) -> 
 
 /// Reads and parses a specification file.
 pub fn read_spec(path: &Path) -> Result<Vec<Operation>, String> {
-    let text = read_regular_file(path).map_err(|err| err.to_string())?;
+    let text = read_regular_file(path)?;
     let is_json = path
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
@@ -56,25 +58,14 @@ pub fn read_spec(path: &Path) -> Result<Vec<Operation>, String> {
     Ok(operations(&document))
 }
 
-/// The text of a regular file of reasonable size. (The file pass's own reading of sources is in
-/// `source.rs`; a specification follows the same rules: no FIFOs or devices, a size cap.)
-fn read_regular_file(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    if metadata.len() > MAX_SPEC_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            MAX_SPEC_BYTES / 1024 / 1024
-        )));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_SPEC_BYTES)
-        .read_to_string(&mut text)?;
-    Ok(text)
+/// The text of a regular file of at most [`MAX_SPEC_BYTES`], read as source files are (no FIFOs
+/// or devices).
+fn read_regular_file(path: &Path) -> Result<String, String> {
+    let Some(bytes) = read_regular_file_within(path, MAX_SPEC_BYTES).map_err(|e| e.to_string())?
+    else {
+        return Err(format!("larger than {} MB", MAX_SPEC_BYTES / 1024 / 1024));
+    };
+    String::from_utf8(bytes).map_err(|err| err.to_string())
 }
 
 const HTTP_METHODS: &[&str] = &[

@@ -123,6 +123,11 @@ impl CallTerm {
 /// large says nothing a rule could use.
 const MAX_WIDTH: usize = 16;
 
+/// Dotted names longer than this stay attributes of a shorter one: real qualified names are far
+/// shorter, and folding every link of `x = x.a` (repeated) into a longer name would take memory
+/// quadratic in the chain.
+const MAX_SYMBOL_LEN: usize = 256;
+
 /// A file's terms. Id 0 is [`Term::Unknown`] and id 1 is [`Term::Const`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Terms {
@@ -218,8 +223,9 @@ impl Terms {
         self.push(Term::Exception(range))
     }
 
-    /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol, which
-    /// the index resolves through modules and module-level bindings alike.
+    /// `value.attr`. Attributes of modules and other globals fold into one dotted symbol (up to
+    /// [`MAX_SYMBOL_LEN`]), which the index resolves through modules and module-level bindings
+    /// alike.
     pub fn attr(&mut self, value: TermId, attr: &str) -> TermId {
         if !value.is_interesting() {
             return TermId::UNKNOWN;
@@ -229,7 +235,7 @@ impl Terms {
             return id;
         }
         let id = match self.get(value) {
-            Term::Global(symbol) => {
+            Term::Global(symbol) if symbol.len() + attr.len() < MAX_SYMBOL_LEN => {
                 let symbol = format!("{symbol}.{attr}");
                 self.global(symbol)
             }
@@ -395,7 +401,11 @@ impl Terms {
     /// Whether `term` mentions a parameter of its function (then its meaning depends on the
     /// arguments of each call).
     pub fn mentions_param(&self, term: TermId, budget: u32) -> bool {
-        if budget == 0 {
+        self.mentions_param_in(term, budget, &mut Visited::default())
+    }
+
+    fn mentions_param_in(&self, term: TermId, budget: u32, visited: &mut Visited) -> bool {
+        if budget == 0 || !visited.first_visit(term, budget) {
             return false;
         }
         let budget = budget - 1;
@@ -413,26 +423,55 @@ impl Terms {
             | Term::Collect(inner)
             | Term::Keyed(_, inner)
             | Term::WithoutKey(inner, _)
-            | Term::AllowListed(inner) => self.mentions_param(*inner, budget),
+            | Term::AllowListed(inner) => self.mentions_param_in(*inner, budget, visited),
             Term::Call(call) => {
-                self.mentions_param(call.callee, budget)
+                self.mentions_param_in(call.callee, budget, visited)
                     || call
                         .args
                         .iter()
-                        .any(|&arg| self.mentions_param(arg, budget))
+                        .any(|&arg| self.mentions_param_in(arg, budget, visited))
                     || call
                         .keywords
                         .iter()
-                        .any(|(_, arg)| self.mentions_param(*arg, budget))
+                        .any(|(_, arg)| self.mentions_param_in(*arg, budget, visited))
                     || call
                         .unpacked
                         .iter()
-                        .any(|&arg| self.mentions_param(arg, budget))
+                        .any(|&arg| self.mentions_param_in(arg, budget, visited))
             }
             Term::Container(items)
             | Term::Sequence(items)
             | Term::Union(items)
-            | Term::Format(items) => items.iter().any(|&item| self.mentions_param(item, budget)),
+            | Term::Format(items) => items
+                .iter()
+                .any(|&item| self.mentions_param_in(item, budget, visited)),
+        }
+    }
+}
+
+/// The terms a bounded search through terms' parts has looked at, with the budget it had left
+/// there. Terms share their parts (`x = [x, x.a]` repeated, or in a loop, makes one term reachable
+/// by many paths), so a search that does not remember them takes time exponential in its budget.
+/// A search whose result depends on more than the term keys its visits by that too.
+#[derive(Debug)]
+pub(crate) struct Visited<K = TermId>(FxHashMap<K, u32>);
+
+impl<K> Default for Visited<K> {
+    fn default() -> Self {
+        Visited(FxHashMap::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Visited<K> {
+    /// Whether a search is to look at `term` with `budget` left: not when it already has, with as
+    /// much budget or more (it found there everything it could find now).
+    pub(crate) fn first_visit(&mut self, term: K, budget: u32) -> bool {
+        match self.0.get(&term) {
+            Some(&seen) if seen >= budget => false,
+            _ => {
+                self.0.insert(term, budget);
+                true
+            }
         }
     }
 }

@@ -3,7 +3,9 @@
 //! does not reach the join).
 
 use flaskcheck_python::ast::name::Name;
-use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
+use flaskcheck_python::ast::visitor::{
+    walk_expr, walk_interpolated_string_element, walk_pattern, walk_type_param, Visitor,
+};
 use flaskcheck_python::ast::{
     self as ast, ExceptHandler, Expr, Parameters, Stmt, StmtFunctionDef, StmtImportFrom,
 };
@@ -77,92 +79,99 @@ const BUILTINS: &[&str] = &[
 /// Every name bound at module level (including inside top-level `if`/`try` blocks).
 pub(super) fn module_level_names(body: &[Stmt]) -> FxHashSet<Name> {
     let mut names = FxHashSet::default();
-    collect_bound_names(body, &mut names);
+    // Blocks still to read, in any order: the result is a set.
+    let mut blocks: Vec<&[Stmt]> = vec![body];
+    while let Some(body) = blocks.pop() {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(def) => {
+                    names.insert(def.name.id.clone());
+                }
+                Stmt::ClassDef(def) => {
+                    names.insert(def.name.id.clone());
+                }
+                Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        names.extend(target_names(target).into_iter().cloned());
+                    }
+                }
+                Stmt::AnnAssign(assign) => {
+                    names.extend(target_names(&assign.target).into_iter().cloned());
+                }
+                Stmt::AugAssign(assign) => {
+                    names.extend(target_names(&assign.target).into_iter().cloned());
+                }
+                Stmt::For(stmt) => {
+                    names.extend(target_names(&stmt.target).into_iter().cloned());
+                    blocks.push(&stmt.body);
+                    blocks.push(&stmt.orelse);
+                }
+                Stmt::While(stmt) => {
+                    blocks.push(&stmt.body);
+                    blocks.push(&stmt.orelse);
+                }
+                Stmt::If(stmt) => {
+                    blocks.push(&stmt.body);
+                    for clause in &stmt.elif_else_clauses {
+                        blocks.push(&clause.body);
+                    }
+                }
+                Stmt::With(stmt) => blocks.push(&stmt.body),
+                Stmt::Try(stmt) => {
+                    blocks.push(&stmt.body);
+                    for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
+                        blocks.push(&handler.body);
+                    }
+                    blocks.push(&stmt.orelse);
+                    blocks.push(&stmt.finalbody);
+                }
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        let bound = alias.asname.as_ref().map_or_else(
+                            || alias.name.id.split('.').next().unwrap_or_default(),
+                            |asname| asname.id.as_str(),
+                        );
+                        names.insert(Name::new(bound));
+                    }
+                }
+                Stmt::ImportFrom(import) => {
+                    for alias in &import.names {
+                        names.insert(alias.asname.as_ref().unwrap_or(&alias.name).id.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     names
 }
 
-fn collect_bound_names(body: &[Stmt], names: &mut FxHashSet<Name>) {
-    for stmt in body {
-        match stmt {
-            Stmt::FunctionDef(def) => {
-                names.insert(def.name.id.clone());
+/// The names an assignment target binds, in source order: `a`, `a, (b, *c)`.
+pub(crate) fn target_names(target: &Expr) -> Vec<&Name> {
+    let mut names = Vec::new();
+    let mut pending = vec![target];
+    while let Some(expr) = pending.pop() {
+        match expr {
+            Expr::Name(name) => names.push(&name.id),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                pending.extend(elts.iter().rev());
             }
-            Stmt::ClassDef(def) => {
-                names.insert(def.name.id.clone());
-            }
-            Stmt::Assign(assign) => assign
-                .targets
-                .iter()
-                .for_each(|t| collect_target_names(t, names)),
-            Stmt::AnnAssign(assign) => collect_target_names(&assign.target, names),
-            Stmt::AugAssign(assign) => collect_target_names(&assign.target, names),
-            Stmt::For(stmt) => {
-                collect_target_names(&stmt.target, names);
-                collect_bound_names(&stmt.body, names);
-                collect_bound_names(&stmt.orelse, names);
-            }
-            Stmt::While(stmt) => {
-                collect_bound_names(&stmt.body, names);
-                collect_bound_names(&stmt.orelse, names);
-            }
-            Stmt::If(stmt) => {
-                collect_bound_names(&stmt.body, names);
-                for clause in &stmt.elif_else_clauses {
-                    collect_bound_names(&clause.body, names);
-                }
-            }
-            Stmt::With(stmt) => collect_bound_names(&stmt.body, names),
-            Stmt::Try(stmt) => {
-                collect_bound_names(&stmt.body, names);
-                for ExceptHandler::ExceptHandler(handler) in &stmt.handlers {
-                    collect_bound_names(&handler.body, names);
-                }
-                collect_bound_names(&stmt.orelse, names);
-                collect_bound_names(&stmt.finalbody, names);
-            }
-            Stmt::Import(import) => {
-                for alias in &import.names {
-                    let bound = alias.asname.as_ref().map_or_else(
-                        || alias.name.id.split('.').next().unwrap_or_default(),
-                        |asname| asname.id.as_str(),
-                    );
-                    names.insert(Name::new(bound));
-                }
-            }
-            Stmt::ImportFrom(import) => {
-                for alias in &import.names {
-                    names.insert(alias.asname.as_ref().unwrap_or(&alias.name).id.clone());
-                }
-            }
+            Expr::Starred(starred) => pending.push(&starred.value),
             _ => {}
         }
     }
-}
-
-fn collect_target_names(target: &Expr, names: &mut FxHashSet<Name>) {
-    match target {
-        Expr::Name(name) => {
-            names.insert(name.id.clone());
-        }
-        Expr::Tuple(tuple) => tuple
-            .elts
-            .iter()
-            .for_each(|elt| collect_target_names(elt, names)),
-        Expr::List(list) => list
-            .elts
-            .iter()
-            .for_each(|elt| collect_target_names(elt, names)),
-        Expr::Starred(starred) => collect_target_names(&starred.value, names),
-        _ => {}
-    }
+    names
 }
 
 /// The name of a callee as written: the `id` of a name, the `attr` of an attribute.
-pub(crate) fn callee_name(expr: &Expr) -> Option<&str> {
+pub(crate) fn callee_name(mut expr: &Expr) -> Option<&str> {
+    // `f()()`: the name of the innermost callee.
+    while let Expr::Call(call) = expr {
+        expr = &call.func;
+    }
     match expr {
         Expr::Name(name) => Some(name.id.as_str()),
         Expr::Attribute(attr) => Some(attr.attr.id.as_str()),
-        Expr::Call(call) => callee_name(&call.func),
         _ => None,
     }
 }
@@ -293,30 +302,22 @@ impl<'a> Checker<'a> {
 
     pub(super) fn bind(&mut self, name: &Name, term: TermId, range: TextRange) {
         if self.in_module_scope() {
-            let value = match self
-                .facts
-                .globals
-                .iter()
-                .position(|binding| binding.name == *name)
-            {
-                Some(index) => {
-                    let previous = self.facts.globals[index].value;
-                    self.facts.terms.union([previous, term])
+            match self.global_bindings.get(name) {
+                Some(&index) => {
+                    let binding = &mut self.facts.globals[index];
+                    let previous = binding.value;
+                    let value = self.facts.terms.union([previous, term]);
+                    self.facts.globals[index].value = value;
                 }
-                None => term,
-            };
-            match self
-                .facts
-                .globals
-                .iter_mut()
-                .find(|binding| binding.name == *name)
-            {
-                Some(binding) => binding.value = value,
-                None => self.facts.globals.push(super::facts::GlobalBinding {
-                    name: name.clone(),
-                    value,
-                    range,
-                }),
+                None => {
+                    self.global_bindings
+                        .insert(name.clone(), self.facts.globals.len());
+                    self.facts.globals.push(super::facts::GlobalBinding {
+                        name: name.clone(),
+                        value: term,
+                        range,
+                    });
+                }
             }
         }
         self.scope_mut().env.insert(name.clone(), term);
@@ -325,6 +326,14 @@ impl<'a> Checker<'a> {
     /// Binds an assignment target to a value: names, unpacking, and items stored into a local
     /// container (`payload["user"] = user` makes `payload` hold `user`).
     pub(super) fn bind_target(&mut self, target: &Expr, value: TermId) {
+        if !self.enter(target.range()) {
+            return;
+        }
+        self.bind_target_inner(target, value);
+        self.leave();
+    }
+
+    fn bind_target_inner(&mut self, target: &Expr, value: TermId) {
         match target {
             Expr::Name(name) => self.bind(&name.id, value, name.range),
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
@@ -490,7 +499,13 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            Stmt::TypeAlias(alias) => self.visit_expression(&alias.value),
+            Stmt::TypeAlias(alias) => {
+                self.visit_expression(&alias.name);
+                if let Some(type_params) = &alias.type_params {
+                    self.visit_type_params(type_params);
+                }
+                self.visit_expression(&alias.value);
+            }
             Stmt::Assign(assign) => {
                 self.visit_expression(&assign.value);
                 for target in &assign.targets {
@@ -550,7 +565,7 @@ impl<'a> Checker<'a> {
                 let iter = self.term(&stmt.iter);
                 let element = self.facts.terms.element(iter);
                 let frame = LoopFrame {
-                    targets: target_names(&stmt.target),
+                    targets: sorted_names(target_names(&stmt.target)),
                     iter,
                     iter_is_literal: is_constant_collection(&stmt.iter),
                     iter_name: match &*stmt.iter {
@@ -624,6 +639,7 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|case| {
                         self.branch(|this| {
+                            this.visit_pattern(&case.pattern);
                             if let Some(guard) = &case.guard {
                                 this.visit_expression(guard);
                             }
@@ -815,6 +831,9 @@ impl<'a> Checker<'a> {
     fn visit_function_def(&mut self, def: &StmtFunctionDef) {
         for decorator in &def.decorator_list {
             self.visit_expression(&decorator.expression);
+        }
+        if let Some(type_params) = &def.type_params {
+            self.visit_type_params(type_params);
         }
         self.visit_parameter_defaults(&def.parameters);
         if let Some(returns) = &def.returns {
@@ -1216,6 +1235,8 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Every node the walk descends into counts one level of nesting, whatever its kind: a tree too
+/// deep to walk must be found deep here, before anything recurses through it.
 impl<'ast> Visitor<'ast> for Checker<'_> {
     fn visit_stmt(&mut self, stmt: &'ast Stmt) {
         self.visit_statement(stmt);
@@ -1223,6 +1244,27 @@ impl<'ast> Visitor<'ast> for Checker<'_> {
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
         self.visit_expression(expr);
+    }
+
+    fn visit_pattern(&mut self, pattern: &'ast ast::Pattern) {
+        if self.enter(pattern.range()) {
+            walk_pattern(self, pattern);
+            self.leave();
+        }
+    }
+
+    fn visit_type_param(&mut self, type_param: &'ast ast::TypeParam) {
+        if self.enter(type_param.range()) {
+            walk_type_param(self, type_param);
+            self.leave();
+        }
+    }
+
+    fn visit_interpolated_string_element(&mut self, element: &'ast ast::InterpolatedStringElement) {
+        if self.enter(element.range()) {
+            walk_interpolated_string_element(self, element);
+            self.leave();
+        }
     }
 }
 
@@ -1242,11 +1284,10 @@ fn function_kind(in_class: bool, decorators: &[Decorator]) -> FunctionKind {
     FunctionKind::Method
 }
 
-fn target_names(target: &Expr) -> Vec<Name> {
-    let mut names = FxHashSet::default();
-    collect_target_names(target, &mut names);
-    let mut names: Vec<Name> = names.into_iter().collect();
+fn sorted_names(names: Vec<&Name>) -> Vec<Name> {
+    let mut names: Vec<Name> = names.into_iter().cloned().collect();
     names.sort_unstable();
+    names.dedup();
     names
 }
 

@@ -33,6 +33,12 @@ pub struct ClassFlags {
     pub sqlalchemy_object_type: bool,
 }
 
+/// A class's project ancestors are kept up to this many, and a chain of bases is followed this
+/// deep: real hierarchies have a few (13 at most on the benchmark corpus), and a generated chain
+/// of thousands of classes would otherwise take time quadratic in its length (and recursion as
+/// deep).
+const MAX_ANCESTORS: usize = 64;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Todo,
@@ -51,9 +57,11 @@ pub(super) fn classify_all(index: &ProjectIndex<'_>) -> (Vec<ClassFlags>, Vec<Ve
         state: vec![State::Todo; count],
         flags: vec![ClassFlags::default(); count],
         ancestors: vec![Vec::new(); count],
+        marks: vec![0; count],
+        generation: 0,
     };
     for id in 0..count {
-        classifier.classify(ClassId(id as u32));
+        classifier.classify(ClassId(id as u32), 0);
     }
     (classifier.flags, classifier.ancestors)
 }
@@ -64,12 +72,37 @@ struct Classifier<'i, 'a> {
     state: Vec<State>,
     flags: Vec<ClassFlags>,
     ancestors: Vec<Vec<ClassId>>,
+    /// `generation` for the classes already among the ancestors being gathered.
+    marks: Vec<u32>,
+    generation: u32,
 }
 
 impl Classifier<'_, '_> {
-    fn classify(&mut self, id: ClassId) {
+    /// The parents (classified already) and their ancestors, nearest first, each once.
+    fn ancestors_through(&mut self, id: ClassId, parents: &[ClassId]) -> Vec<ClassId> {
+        self.generation += 1;
+        let generation = self.generation;
+        self.marks[id.0 as usize] = generation;
+        let mut ancestors = Vec::new();
+        for &parent in parents {
+            let grands = &self.ancestors[parent.0 as usize];
+            for &ancestor in std::iter::once(&parent).chain(grands) {
+                if ancestors.len() == MAX_ANCESTORS {
+                    return ancestors;
+                }
+                let mark = &mut self.marks[ancestor.0 as usize];
+                if *mark != generation {
+                    *mark = generation;
+                    ancestors.push(ancestor);
+                }
+            }
+        }
+        ancestors
+    }
+
+    fn classify(&mut self, id: ClassId, depth: usize) {
         let slot = id.0 as usize;
-        if self.state[slot] != State::Todo {
+        if self.state[slot] != State::Todo || depth > MAX_ANCESTORS {
             return;
         }
         self.state[slot] = State::InProgress;
@@ -79,7 +112,7 @@ impl Classifier<'_, '_> {
         let mut derives_from_model = false;
         let mut declares_base = false;
         let mut sqlmodel = false;
-        let mut ancestors = Vec::new();
+        let mut parents = Vec::new();
 
         for &base in &facts.bases {
             let value = self.evaluator.eval(file, base);
@@ -90,7 +123,7 @@ impl Classifier<'_, '_> {
                         if parent == id {
                             continue;
                         }
-                        self.classify(parent);
+                        self.classify(parent, depth + 1);
                         let inherited = self.flags[parent.0 as usize];
                         derives_from_model |= inherited.model || inherited.model_base;
                         flags.schema |= inherited.schema;
@@ -102,14 +135,7 @@ impl Classifier<'_, '_> {
                         flags.form |= inherited.form;
                         flags.graphene |= inherited.graphene;
                         flags.sqlalchemy_object_type |= inherited.sqlalchemy_object_type;
-                        if !ancestors.contains(&parent) {
-                            ancestors.push(parent);
-                        }
-                        for &grand in &self.ancestors[parent.0 as usize] {
-                            if grand != id && !ancestors.contains(&grand) {
-                                ancestors.push(grand);
-                            }
-                        }
+                        parents.push(parent);
                     }
                     Kind::ModelBase => derives_from_model = true,
                     Kind::SchemaBase => flags.schema = true,
@@ -191,7 +217,7 @@ impl Classifier<'_, '_> {
             flags.model = true;
         }
         self.flags[slot] = flags;
-        self.ancestors[slot] = ancestors;
+        self.ancestors[slot] = self.ancestors_through(id, &parents);
         self.state[slot] = State::Done;
     }
 }

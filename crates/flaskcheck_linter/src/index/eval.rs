@@ -421,12 +421,11 @@ impl<'i, 'a> Evaluator<'i, 'a> {
     fn package_binding(&mut self, symbol: &str, budget: u32) -> Option<Value> {
         let (package, name) = symbol.rsplit_once('.')?;
         let file = self.index.module(package)?;
-        let facts = self.facts(file)?;
-        let rebinds = facts.globals.iter().any(|b| b.name.as_str() == name)
-            || facts
-                .imports
-                .iter()
-                .any(|(bound, target)| bound.as_str() == name && &**target != symbol);
+        let rebinds = self.index.global_binding(file, name).is_some()
+            || self
+                .index
+                .imported(file, name)
+                .is_some_and(|target| target != symbol);
         // While the binding itself is resolved (`from .db import db` names the submodule), the
         // name is the submodule.
         if !rebinds || budget == 0 || self.package_bindings.iter().any(|s| &**s == symbol) {
@@ -444,11 +443,8 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         let Some(facts) = self.facts(file) else {
             return false;
         };
-        if facts.globals.iter().any(|b| b.name.as_str() == name)
-            || facts
-                .imports
-                .iter()
-                .any(|(bound, _)| bound.as_str() == name)
+        if self.index.global_binding(file, name).is_some()
+            || self.index.imported(file, name).is_some()
         {
             return true;
         }
@@ -490,7 +486,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         if let Some(id) = self.index.function_by_qualname(&qualified) {
             return Value::kind(Kind::Function(id));
         }
-        if let Some(binding) = facts.globals.iter().find(|b| b.name.as_str() == name) {
+        if let Some(binding) = self.index.global_binding(file, name) {
             if budget == 0 {
                 return Value::empty();
             }
@@ -501,12 +497,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
             };
             return self.eval_in(ctx, binding.value, 0);
         }
-        if let Some((_, target)) = facts
-            .imports
-            .iter()
-            .rev()
-            .find(|(bound, _)| bound.as_str() == name)
-        {
+        if let Some(target) = self.index.imported(file, name) {
             if budget == 0 {
                 return Value::empty();
             }

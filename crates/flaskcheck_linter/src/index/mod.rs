@@ -29,7 +29,7 @@ pub use serializers::Serialization;
 pub use value::{DeclaredFields, Fact, Kind, Origin, SafeFor, Value};
 
 use crate::analyze::facts::{
-    ClassFacts, Column, FunctionFacts, LocalId, Relationship, RelationshipTarget,
+    ClassFacts, Column, FunctionFacts, GlobalBinding, LocalId, Relationship, RelationshipTarget,
 };
 use crate::analyze::{FileAnalysis, FileFacts, Term, TermId};
 use crate::source::FileId;
@@ -77,6 +77,11 @@ pub struct ProjectIndex<'a> {
     classes_by_qualname: FxHashMap<&'a str, ClassId>,
     classes_by_name: FxHashMap<&'a str, Vec<ClassId>>,
     functions_by_qualname: FxHashMap<&'a str, FuncId>,
+    /// Each module-level assignment by file and name (its place in `FileFacts::globals`), and the
+    /// last module-level import of each name (its place in `FileFacts::imports`): looked up for
+    /// every module-level name the evaluator resolves.
+    globals_by_name: FxHashMap<(FileId, &'a str), u32>,
+    imports_by_name: FxHashMap<(FileId, &'a str), u32>,
     class_flags: Vec<ClassFlags>,
     /// Project ancestors of each class, nearest first.
     ancestors: Vec<Vec<ClassId>>,
@@ -116,6 +121,8 @@ impl<'a> ProjectIndex<'a> {
             classes_by_qualname: FxHashMap::default(),
             classes_by_name: FxHashMap::default(),
             functions_by_qualname: FxHashMap::default(),
+            globals_by_name: FxHashMap::default(),
+            imports_by_name: FxHashMap::default(),
             class_flags: Vec::new(),
             ancestors: Vec::new(),
             relationships: Vec::new(),
@@ -178,7 +185,27 @@ impl<'a> ProjectIndex<'a> {
             for &loader in &facts.user_loaders {
                 self.user_loaders.push(self.function_id(file, loader));
             }
+            for (position, binding) in facts.globals.iter().enumerate() {
+                self.globals_by_name
+                    .insert((file, &binding.name), position as u32);
+            }
+            for (position, (bound, _)) in facts.imports.iter().enumerate() {
+                self.imports_by_name.insert((file, bound), position as u32);
+            }
         }
+    }
+
+    /// The module-level assignment of `name` in `file`.
+    pub fn global_binding(&self, file: FileId, name: &str) -> Option<&'a GlobalBinding> {
+        let position = *self.globals_by_name.get(&(file, name))?;
+        self.facts(file)?.globals.get(position as usize)
+    }
+
+    /// What the last module-level import of `name` in `file` names (`blog.models.User` for
+    /// `from .models import User`).
+    pub fn imported(&self, file: FileId, name: &str) -> Option<&'a str> {
+        let position = *self.imports_by_name.get(&(file, name))?;
+        Some(&self.facts(file)?.imports.get(position as usize)?.1)
     }
 
     pub fn facts(&self, file: FileId) -> Option<&'a FileFacts> {

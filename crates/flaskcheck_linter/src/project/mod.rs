@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use flaskcheck_python::{parse_module, Position, TextRange};
+use flaskcheck_python::{parse_module, ErrorKind, Position, SyntaxError, TextRange};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -24,6 +24,7 @@ use crate::cache::{Cache, CacheConfig, CacheStats, EntryKey, FilePass};
 use crate::check::check_file;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::discover::{discover, DiscoverError, ExcludeSet};
+use crate::file_io::{ReadError, MAX_FILE_SIZE};
 use crate::index::ProjectIndex;
 use crate::lint::{index_stats, thread_pool, IndexStats, LintError, LintReport, Timings};
 use crate::module_name::PackageCache;
@@ -114,7 +115,9 @@ struct LastPass {
 }
 
 /// What discovery found: each file as printed and absolute, and the folders it could not read.
-type Found = (Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, String)>);
+/// The files found (as shown, absolute), the folders that could not be read, and the ignore files
+/// skipped.
+type Found = (Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, String)>, Vec<String>);
 
 /// How the last fill went, for `--verbose`.
 #[derive(Debug, Clone, Default)]
@@ -132,6 +135,8 @@ pub struct Project {
     files: Vec<ProjectFile>,
     /// Folders a walk could not read, reported like unreadable files.
     unreadable: Vec<(PathBuf, String)>,
+    /// Ignore files the walk skipped (unreadable, not regular files), reported with every check.
+    discover_warnings: Vec<String>,
     /// Absolute path → text that overrides the file on disk.
     overlays: FxHashMap<PathBuf, Arc<str>>,
     /// The cache, opened by the first [`Project::refresh`] while the files are discovered.
@@ -164,6 +169,7 @@ impl Project {
             pool,
             files: Vec::new(),
             unreadable: Vec::new(),
+            discover_warnings: Vec::new(),
             overlays: FxHashMap::default(),
             unopened_cache,
             cache: None,
@@ -248,7 +254,7 @@ impl Project {
             self.timings.cache_read = elapsed;
         }
         let (discovered, elapsed) = discovered;
-        let (paths, unreadable) = discovered?;
+        let (paths, unreadable, discover_warnings) = discovered?;
         self.timings.discover = elapsed;
 
         let mut packages = PackageCache::default();
@@ -315,6 +321,7 @@ impl Project {
             self.files.push(file);
         }
         self.unreadable = unreadable;
+        self.discover_warnings = discover_warnings;
         if let Some(cache) = &mut self.cache {
             cache.stats.hits = stats.cached;
             cache.stats.misses = self
@@ -404,7 +411,7 @@ impl Project {
             }
             files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
             files.dedup_by(|a, b| a.0 == b.0);
-            return Ok((files, found.unreadable));
+            return Ok((files, found.unreadable, found.warnings));
         };
         if !project_root.is_dir() {
             return Err(DiscoverError::Missing(project_root.clone()).into());
@@ -425,6 +432,7 @@ impl Project {
             let more = discover(&named, exclude, threads)?;
             found.files.extend(more.files);
             found.unreadable.extend(more.unreadable);
+            found.warnings.extend(more.warnings);
         }
         let spelling = Spelling::new(&self.config.paths, &self.cwd);
         let mut files: Vec<(PathBuf, PathBuf)> = found
@@ -450,7 +458,10 @@ impl Project {
             .collect();
         unreadable.sort();
         unreadable.dedup();
-        Ok((files, unreadable))
+        let mut warnings = found.warnings;
+        warnings.sort();
+        warnings.dedup();
+        Ok((files, unreadable, warnings))
     }
 
     /// The overlays of files that are not on disk (a buffer not saved yet, code an assistant
@@ -532,9 +543,10 @@ impl Project {
             .flat_map(|file| file.pass.diagnostics.iter().cloned())
             .collect();
         let empty = FileSuppressions::default();
+        // Folders the walk could not read have a finding each, at the folder.
         for (path, message) in &self.unreadable {
             let id = file_id(files.len());
-            diagnostics.push(unreadable(id, message));
+            diagnostics.push(at_start(id, format!("cannot read folder: {message}")));
             files.push(SourceFile::without_text(id, path));
             analyses.push(None);
             suppressions.push(&empty);
@@ -596,15 +608,25 @@ impl Project {
                         .iter()
                         .any(|related| in_scope[related.file.index()]))
         });
-        let checked = in_scope.iter().filter(|&&inside| inside).count();
+        // Unreadable folders (after the files) are not files checked.
+        let checked = in_scope[..self.files.len()]
+            .iter()
+            .filter(|&&inside| inside)
+            .count();
         // What the file pass could not use (an OpenAPI file that did not parse), for the files
         // the report is about.
-        let warnings = analyses
+        let warnings = self
+            .discover_warnings
             .iter()
-            .zip(&in_scope)
-            .filter(|(_, &inside)| inside)
-            .filter_map(|(analysis, _)| *analysis)
-            .flat_map(|analysis| analysis.facts.warnings.iter().map(|w| w.to_string()))
+            .cloned()
+            .chain(
+                analyses
+                    .iter()
+                    .zip(&in_scope)
+                    .filter(|(_, &inside)| inside)
+                    .filter_map(|(analysis, _)| *analysis)
+                    .flat_map(|analysis| analysis.facts.warnings.iter().map(|w| w.to_string())),
+            )
             .collect();
         LintReport {
             files,
@@ -681,7 +703,8 @@ impl Project {
 /// (as a run without a project spells it, so the output does not change), any other file
 /// relative to the current folder (or absolute, when the paths were given absolute).
 struct Spelling {
-    /// Each requested path, absolute, with its spelling; the longest first.
+    /// Each requested path, absolute, with its spelling; the longest first, then in command-line
+    /// order.
     requested: Vec<(PathBuf, PathBuf)>,
     cwd: PathBuf,
     relative_outside: bool,
@@ -693,12 +716,9 @@ impl Spelling {
             .iter()
             .map(|path| (root::absolute(path, cwd), path.clone()))
             .collect();
-        requested.sort_by(|a, b| {
-            b.0.as_os_str()
-                .len()
-                .cmp(&a.0.as_os_str().len())
-                .then_with(|| a.cmp(b))
-        });
+        // Stable: of paths that name the same place (`app.py`, `./app.py`, `/abs/app.py`), the
+        // first on the command line gives the spelling, as without a project.
+        requested.sort_by_key(|(absolute, _)| std::cmp::Reverse(absolute.as_os_str().len()));
         Spelling {
             requested,
             cwd: cwd.to_path_buf(),
@@ -803,6 +823,8 @@ fn fill_file(
     let started = Instant::now();
     let is_overlay = overlay.is_some();
     let bytes = match &overlay {
+        // An editor's buffer is held to the cap a file on disk is.
+        Some(text) if text.len() as u64 > MAX_FILE_SIZE => Err(ReadError::TooLarge),
         Some(text) => Ok(text.as_bytes().to_vec()),
         None => read_bytes(&absolute),
     };
@@ -930,28 +952,23 @@ fn run_file_pass(
     let text = Arc::clone(file.text_if_any().expect("decoded"));
 
     let started = Instant::now();
-    let parsed = match parse_module(&text) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            times.parse = started.elapsed();
-            let mut diagnostic = Diagnostic::new(
-                Rule::SyntaxError,
-                format!("syntax error: {}", error.message),
-                id,
-                file.span(error.range),
-            );
-            if error.further_errors > 0 {
-                diagnostic.help = Some(format!(
-                    "the parser recovered and found {} more error(s) after this one",
-                    error.further_errors
-                ));
-            }
-            pass.diagnostics.push(diagnostic);
+    // A panic in the parser is caught like one in the analysis: that file is FC002.
+    let parsed = quietly(|| catch_unwind(|| parse_module(&text)));
+    times.parse = started.elapsed();
+    let parsed = match parsed {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(error)) => {
+            pass.diagnostics.push(syntax_error_diagnostic(file, &error));
+            file.release_text();
+            return pass;
+        }
+        Err(payload) => {
+            pass.diagnostics
+                .push(internal_error(file, "parsing", &*payload));
             file.release_text();
             return pass;
         }
     };
-    times.parse = started.elapsed();
     pass.suppressions = FileSuppressions::from_comments(file, parsed.comment_ranges());
 
     let started = Instant::now();
@@ -961,27 +978,16 @@ fn run_file_pass(
             analyze_module(source, module_name, parsed.module(), selection)
         }))
     });
+    // However deep the tree, it is dropped on a stack grown to fit (`ParsedModule`'s `Drop`).
+    drop(parsed);
     match result {
         Ok(mut analysis) => {
-            if analysis.too_deep {
-                parsed.drop_deep();
-            } else {
-                drop(parsed);
-            }
             pass.diagnostics.append(&mut analysis.diagnostics);
             pass.analysis = Some(analysis);
         }
         Err(payload) => {
-            parsed.drop_deep();
-            pass.diagnostics.push(
-                Diagnostic::new(
-                    Rule::InternalError,
-                    format!("analyzing this file failed: {}", panic_message(&*payload)),
-                    id,
-                    file.line_span(1),
-                )
-                .with_help("this is a bug in flaskcheck; the other files were still checked"),
-            );
+            pass.diagnostics
+                .push(internal_error(file, "analyzing", &*payload));
         }
     }
     times.analyze = started.elapsed();
@@ -990,9 +996,39 @@ fn run_file_pass(
     pass
 }
 
+fn syntax_error_diagnostic(file: &SourceFile, error: &SyntaxError) -> Diagnostic {
+    let message = match error.kind {
+        ErrorKind::Syntax => format!("syntax error: {}", error.message),
+        ErrorKind::Limit => error.message.clone(),
+    };
+    let mut diagnostic =
+        Diagnostic::new(Rule::SyntaxError, message, file.id, file.span(error.range));
+    if error.further_errors > 0 {
+        diagnostic.help = Some(format!(
+            "the parser recovered and found {} more error(s) after this one",
+            error.further_errors
+        ));
+    }
+    diagnostic
+}
+
+fn internal_error(
+    file: &SourceFile,
+    phase: &str,
+    payload: &(dyn std::any::Any + Send),
+) -> Diagnostic {
+    Diagnostic::new(
+        Rule::InternalError,
+        format!("{phase} this file failed: {}", panic_message(payload)),
+        file.id,
+        file.line_span(1),
+    )
+    .with_help("this is a bug in flaskcheck; the other files were still checked")
+}
+
 fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
     match error {
-        LoadError::Io(err) => unreadable(id, &err.to_string()),
+        LoadError::Read(err) => unreadable(id, &err.to_string()),
         LoadError::Decode(err) => Diagnostic::new(
             Rule::SyntaxError,
             err.to_string(),
@@ -1006,9 +1042,14 @@ fn load_error_diagnostic(id: FileId, error: &LoadError) -> Diagnostic {
 }
 
 fn unreadable(id: FileId, message: &str) -> Diagnostic {
+    at_start(id, format!("cannot read file: {message}"))
+}
+
+/// FC000 at the start of a file (or folder) that has no text.
+fn at_start(id: FileId, message: String) -> Diagnostic {
     Diagnostic::new(
         Rule::SyntaxError,
-        format!("cannot read file: {message}"),
+        message,
         id,
         Span {
             range: TextRange::default(),

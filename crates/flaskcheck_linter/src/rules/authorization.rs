@@ -11,11 +11,11 @@
 //!   ..., 401`) proves who the client is, not what it may do, and is none of these;
 //! - **whether the app authenticates at all** (a login or JWT library, a user loader).
 
-use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
 use flaskcheck_python::ast::{self as ast, Expr};
 
 use super::sensitive::words;
 use crate::analyze::term::{Key, Term, TermId, Terms};
+use crate::analyze::{for_each_expr_within, Depth, Visited};
 use crate::index::{last_segment, FuncId, ProjectIndex};
 
 /// How deep [`visit_expr`] descends: tests and filters are shallow, generated code is not.
@@ -152,43 +152,52 @@ const AUTH_PACKAGES: &[&str] = &[
 /// The identity of the client: `current_user` (Flask-Login, Flask-JWT-Extended), `g.user`,
 /// `get_jwt_identity()`, `session["user_id"]`, and attributes of these (`current_user.id`).
 pub(crate) fn is_identity(expr: &Expr) -> bool {
-    match expr {
-        Expr::Name(name) => matches!(
-            name.id.as_str(),
-            "current_user" | "current_identity" | "current_account" | "current_member"
-        ),
-        Expr::Attribute(attr) => {
-            if attr.attr.id.as_str() == "current_user" {
-                return true;
+    // Down the chain of attributes and subscripts: `current_user.orders[0].id`.
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(name) => {
+                return matches!(
+                    name.id.as_str(),
+                    "current_user" | "current_identity" | "current_account" | "current_member"
+                )
             }
-            if let Expr::Name(receiver) = &*attr.value {
-                if receiver.id.as_str() == "g" && is_identity_attribute(attr.attr.id.as_str()) {
+            Expr::Attribute(attr) => {
+                if attr.attr.id.as_str() == "current_user" {
                     return true;
                 }
-            }
-            is_identity(&attr.value)
-        }
-        Expr::Call(call) => {
-            if let Some(name) = callee_last(&call.func) {
-                if is_identity_function(name) {
-                    return true;
-                }
-                // `session.get("user_id")`
-                if name == "get" {
-                    if let Expr::Attribute(attr) = &*call.func {
-                        return is_session(&attr.value)
-                            && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
+                if let Expr::Name(receiver) = &*attr.value {
+                    if receiver.id.as_str() == "g" && is_identity_attribute(attr.attr.id.as_str()) {
+                        return true;
                     }
                 }
+                expr = &attr.value;
             }
-            false
+            Expr::Call(call) => {
+                if let Some(name) = callee_last(&call.func) {
+                    if is_identity_function(name) {
+                        return true;
+                    }
+                    // `session.get("user_id")`
+                    if name == "get" {
+                        if let Expr::Attribute(attr) = &*call.func {
+                            return is_session(&attr.value)
+                                && matches!(call.arguments.args.first(), Some(Expr::StringLiteral(key)) if key.value.to_str().contains("user"));
+                        }
+                    }
+                }
+                return false;
+            }
+            Expr::Subscript(subscript) => {
+                if is_session(&subscript.value)
+                    && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
+                {
+                    return true;
+                }
+                expr = &subscript.value;
+            }
+            _ => return false,
         }
-        Expr::Subscript(subscript) => {
-            is_session(&subscript.value)
-                && matches!(&*subscript.slice, Expr::StringLiteral(key) if key.value.to_str().contains("user"))
-                || is_identity(&subscript.value)
-        }
-        _ => false,
     }
 }
 
@@ -221,7 +230,20 @@ fn is_session(expr: &Expr) -> bool {
 /// Whether the identity appears anywhere in `expr`.
 pub(crate) fn mentions_identity(expr: &Expr) -> bool {
     let mut found = false;
-    visit_expr(expr, &mut |expr| found |= is_identity(expr));
+    // `is_identity` follows a chain of attributes and subscripts down from its head, so the rest
+    // of the chain needs no check of its own (which would make a long chain quadratic). The walk
+    // visits an attribute's or subscript's value right after it.
+    let mut checked_by_head: *const Expr = std::ptr::null();
+    visit_expr(expr, &mut |expr| {
+        if !std::ptr::eq(expr, checked_by_head) {
+            found |= is_identity(expr);
+        }
+        checked_by_head = match expr {
+            Expr::Attribute(attr) => &*attr.value,
+            Expr::Subscript(subscript) => &*subscript.value,
+            _ => std::ptr::null(),
+        };
+    });
     found
 }
 
@@ -378,25 +400,37 @@ pub(crate) fn has_permission_decorator(index: &ProjectIndex<'_>, function: FuncI
 }
 
 fn mentions_named(terms: &Terms, term: TermId, named: &dyn Fn(&str) -> bool, budget: u32) -> bool {
-    if budget == 0 {
+    mentions_named_in(terms, term, named, budget, &mut Visited::default())
+}
+
+fn mentions_named_in(
+    terms: &Terms,
+    term: TermId,
+    named: &dyn Fn(&str) -> bool,
+    budget: u32,
+    visited: &mut Visited,
+) -> bool {
+    if budget == 0 || !visited.first_visit(term, budget) {
         return false;
     }
     match terms.get(term) {
         Term::Global(symbol) => named(last_segment(symbol)),
-        Term::Attr(inner, name) => named(name) || mentions_named(terms, *inner, named, budget - 1),
+        Term::Attr(inner, name) => {
+            named(name) || mentions_named_in(terms, *inner, named, budget - 1, visited)
+        }
         // `permission_required("x")`, and `requires(CanEditPost)` whose argument names the check.
         Term::Call(call) => {
-            mentions_named(terms, call.callee, named, budget - 1)
+            mentions_named_in(terms, call.callee, named, budget - 1, visited)
                 || call
                     .args
                     .iter()
-                    .any(|&arg| mentions_named(terms, arg, named, budget - 1))
+                    .any(|&arg| mentions_named_in(terms, arg, named, budget - 1, visited))
         }
         Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
-            .any(|&item| mentions_named(terms, item, named, budget - 1)),
+            .any(|&item| mentions_named_in(terms, item, named, budget - 1, visited)),
         Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
-            mentions_named(terms, *inner, named, budget - 1)
+            mentions_named_in(terms, *inner, named, budget - 1, visited)
         }
         _ => false,
     }
@@ -429,23 +463,9 @@ pub(crate) fn callee_last(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// Calls `f` on `expr` and every expression inside it, [`MAX_DEPTH`] levels deep.
+/// Calls `f` on `expr` and every expression inside it, [`MAX_DEPTH`] levels below it.
 pub(crate) fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
-    struct Walk<'f> {
-        f: &'f mut dyn FnMut(&Expr),
-        depth: u32,
-    }
-    impl<'a> Visitor<'a> for Walk<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.f)(expr);
-            if self.depth < MAX_DEPTH {
-                self.depth += 1;
-                walk_expr(self, expr);
-                self.depth -= 1;
-            }
-        }
-    }
-    Walk { f, depth: 0 }.visit_expr(expr);
+    for_each_expr_within(expr, Depth::levels(MAX_DEPTH + 1), f);
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::{Fact, FuncId, Kind, Origin, Value};
@@ -277,9 +277,9 @@ impl Pass<'_, '_, '_, '_> {
     /// Whether an error handler is registered for exceptions whose text is not for clients.
     fn handles_raw_exceptions(&mut self, function: FuncId) -> bool {
         let types = self.ctx.index.error_handler_types(function).to_vec();
-        types
-            .iter()
-            .any(|&(file, term)| !clause_is_client_facing(self.ctx.evaluator, file, term))
+        types.iter().any(|&(file, term)| {
+            !clause_is_client_facing(self.ctx.evaluator, file, term, Depth::MAX)
+        })
     }
 
     /// Calls to response helpers inside `term` (through containers and unions).
@@ -468,7 +468,12 @@ impl Pass<'_, '_, '_, '_> {
                 Some(&raw) => raw,
                 None => {
                     let handled = clause.terms.first().copied().unwrap_or(TermId::UNKNOWN);
-                    let raw = !clause_is_client_facing(self.ctx.evaluator, origin.file, handled);
+                    let raw = !clause_is_client_facing(
+                        self.ctx.evaluator,
+                        origin.file,
+                        handled,
+                        Depth::MAX,
+                    );
                     self.clauses.insert(key, raw);
                     raw
                 }
@@ -532,14 +537,18 @@ fn clause_is_client_facing(
     evaluator: &mut crate::index::Evaluator<'_, '_>,
     file: crate::source::FileId,
     term: TermId,
+    depth: Depth,
 ) -> bool {
+    let Some(depth) = depth.deeper() else {
+        return true;
+    };
     let Some(facts) = evaluator.index().facts(file) else {
         return false;
     };
     match facts.terms.get(term) {
         Term::Container(items) | Term::Sequence(items) | Term::Union(items) => items
             .iter()
-            .all(|&item| clause_is_client_facing(evaluator, file, item)),
+            .all(|&item| clause_is_client_facing(evaluator, file, item, depth)),
         Term::Global(symbol) => {
             let value = evaluator.eval(file, term);
             if value.is_empty() {

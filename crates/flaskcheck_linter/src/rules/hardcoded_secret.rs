@@ -19,7 +19,7 @@ use super::config_context::{
 };
 use super::RuleChecks;
 use crate::analyze::term::Term;
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
 
@@ -318,7 +318,8 @@ fn literal(expr: &Expr) -> Option<Found<'_>> {
 
 /// The literal a value is or falls back to: `"x"`, `os.getenv("X", "x")`,
 /// `os.environ.get("X") or "x"`, `"x" if DEBUG else os.environ["X"]`.
-fn literal_in(expr: &Expr) -> Option<Found<'_>> {
+fn literal_in(expr: &Expr, depth: Depth) -> Option<Found<'_>> {
+    let depth = depth.deeper()?;
     match expr {
         Expr::StringLiteral(_) | Expr::BytesLiteral(_) => literal(expr),
         Expr::Call(call) => {
@@ -342,7 +343,8 @@ fn literal_in(expr: &Expr) -> Option<Found<'_>> {
             Some(found)
         }
         Expr::If(ifexp) => {
-            let mut found = literal_in(&ifexp.body).or_else(|| literal_in(&ifexp.orelse))?;
+            let mut found =
+                literal_in(&ifexp.body, depth).or_else(|| literal_in(&ifexp.orelse, depth))?;
             found.fallback = true;
             Some(found)
         }
@@ -409,7 +411,7 @@ fn secret_value(
     value: &Expr,
     default: bool,
 ) {
-    let Some(mut found) = literal_in(value) else {
+    let Some(mut found) = literal_in(value, Depth::MAX) else {
         return;
     };
     found.fallback |= default;
@@ -445,7 +447,7 @@ fn secret_value(
 /// A connection URI with an inline password, assigned to `name` if it is assigned. A name for
 /// text shown to people (`sqlalchemy_uri_placeholder`) holds an example.
 fn uri_value(checker: &mut Checker<'_>, value: &Expr, name: Option<&str>) {
-    let Some(found) = literal_in(value) else {
+    let Some(found) = literal_in(value, Depth::MAX) else {
         return;
     };
     // `scheme://user:password@host`: most strings have no `@`.

@@ -9,7 +9,7 @@
 //! - `Model(**data)`, `obj.update(**data)`, `Model.create(**data)`;
 //! - `obj.__dict__.update(data)`, `query.update(data)`, `obj.update(data)`;
 //! - `setattr(obj, key, value)` in a `for` loop over the data's keys or items, unless an
-//!   `if key in ALLOWED` guard (or `if key not in ALLOWED: continue`) comes first;
+//!   `if key in ALLOWED` guard (or `if key not in ALLOWED: continue`, Depth::MAX) comes first;
 //! - `insert_one(data)`, `insert_many(data)`, `replace_one(q, data)`,
 //!   `update_one|update_many(q, {"$set": data})` and the `find_one_and_*` forms.
 
@@ -18,9 +18,10 @@ use flaskcheck_python::ast::{self as ast, CmpOp, Expr, Stmt, UnaryOp};
 use flaskcheck_python::Ranged;
 
 use super::flow;
+use super::source_text::one_line;
 use super::RuleChecks;
 use crate::analyze::term::CallTerm;
-use crate::analyze::{Checker, Node, NodeKinds, Term, TermId};
+use crate::analyze::{target_names, Checker, Depth, Node, NodeKinds, Term, TermId};
 use crate::check::ProjectContext;
 use crate::index::{ClassId, Kind, Value};
 use crate::registry::Rule;
@@ -76,7 +77,7 @@ fn defer(
     target: &Expr,
     terms: Vec<TermId>,
 ) {
-    let text: String = checker.source(target.range()).split_whitespace().collect();
+    let text = one_line(checker.source(target.range()));
     checker.defer(
         Rule::MassAssignment,
         call.range(),
@@ -161,7 +162,7 @@ fn record_call(checker: &mut Checker<'_>, call: &ast::ExprCall) {
     };
     let mut data = Vec::new();
     let is_update = keyword == "update";
-    document_terms(checker, document, is_update, &mut data);
+    document_terms(checker, document, is_update, &mut data, Depth::MAX);
     if data.is_empty() {
         return;
     }
@@ -178,7 +179,11 @@ fn document_terms(
     document: &Expr,
     is_update: bool,
     out: &mut Vec<TermId>,
+    depth: Depth,
 ) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     match document {
         Expr::Dict(dict) => {
             for item in &dict.items {
@@ -187,7 +192,7 @@ fn document_terms(
                     Some(Expr::StringLiteral(key))
                         if is_update && SETTING_OPERATORS.contains(&key.value.to_str()) =>
                     {
-                        document_terms(checker, &item.value, false, out);
+                        document_terms(checker, &item.value, false, out, depth);
                     }
                     _ => {}
                 }
@@ -195,7 +200,7 @@ fn document_terms(
         }
         Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
             for elt in elts {
-                document_terms(checker, elt, is_update, out);
+                document_terms(checker, elt, is_update, out, depth);
             }
         }
         Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) | Expr::Subscript(_) => {
@@ -213,14 +218,13 @@ fn record_setattr_loop(checker: &mut Checker<'_>, stmt: &ast::StmtFor) {
     if is_constant_collection(&stmt.iter) {
         return;
     }
-    let mut targets: Vec<&Name> = Vec::new();
-    target_names(&stmt.target, &mut targets);
+    let targets = target_names(&stmt.target);
     if targets.is_empty() {
         return;
     }
     let iter_root = root_name(&stmt.iter);
     let mut found: Vec<&ast::ExprCall> = Vec::new();
-    scan_block(&stmt.body, &targets, iter_root, &mut found);
+    scan_block(&stmt.body, &targets, iter_root, &mut found, Depth::MAX);
     if found.is_empty() {
         return;
     }
@@ -235,26 +239,16 @@ fn record_setattr_loop(checker: &mut Checker<'_>, stmt: &ast::StmtFor) {
     }
 }
 
-fn target_names<'e>(target: &'e Expr, out: &mut Vec<&'e Name>) {
-    match target {
-        Expr::Name(name) => out.push(&name.id),
-        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
-            for elt in elts {
-                target_names(elt, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// The name an expression starts from: `data` in `data.items()`.
-fn root_name(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::Name(name) => Some(name.id.as_str()),
-        Expr::Attribute(attr) => root_name(&attr.value),
-        Expr::Call(call) => root_name(&call.func),
-        Expr::Subscript(subscript) => root_name(&subscript.value),
-        _ => None,
+fn root_name(mut expr: &Expr) -> Option<&str> {
+    loop {
+        expr = match expr {
+            Expr::Name(name) => return Some(name.id.as_str()),
+            Expr::Attribute(attr) => &attr.value,
+            Expr::Call(call) => &call.func,
+            Expr::Subscript(subscript) => &subscript.value,
+            _ => return None,
+        };
     }
 }
 
@@ -265,7 +259,11 @@ fn scan_block<'e>(
     targets: &[&Name],
     iter_root: Option<&str>,
     found: &mut Vec<&'e ast::ExprCall>,
+    depth: Depth,
 ) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     for stmt in body {
         match stmt {
             Stmt::Expr(expr) => {
@@ -276,11 +274,11 @@ fn scan_block<'e>(
                 }
             }
             Stmt::If(stmt_if) => {
-                let guard = guard(&stmt_if.test, targets, iter_root);
+                let guard = guard(&stmt_if.test, targets, iter_root, Depth::MAX);
                 // `if key in ALLOWED:` guards its body; `if key not in ALLOWED: continue` guards
                 // the rest of the block and the `else`.
                 if guard != Some(true) {
-                    scan_block(&stmt_if.body, targets, iter_root, found);
+                    scan_block(&stmt_if.body, targets, iter_root, found, depth);
                 }
                 // `break` ends the loop over keys: the key is not applied after it.
                 let negative_exit = guard == Some(false) && flow::ends_block(&stmt_if.body, true);
@@ -291,23 +289,23 @@ fn scan_block<'e>(
                     let clause_guard = clause
                         .test
                         .as_ref()
-                        .and_then(|test| self::guard(test, targets, iter_root));
+                        .and_then(|test| self::guard(test, targets, iter_root, Depth::MAX));
                     if clause_guard != Some(true) {
-                        scan_block(&clause.body, targets, iter_root, found);
+                        scan_block(&clause.body, targets, iter_root, found, depth);
                     }
                 }
                 if negative_exit {
                     return;
                 }
             }
-            Stmt::With(with) => scan_block(&with.body, targets, iter_root, found),
+            Stmt::With(with) => scan_block(&with.body, targets, iter_root, found, depth),
             Stmt::Try(try_stmt) => {
-                scan_block(&try_stmt.body, targets, iter_root, found);
+                scan_block(&try_stmt.body, targets, iter_root, found, depth);
                 for ast::ExceptHandler::ExceptHandler(handler) in &try_stmt.handlers {
-                    scan_block(&handler.body, targets, iter_root, found);
+                    scan_block(&handler.body, targets, iter_root, found, depth);
                 }
-                scan_block(&try_stmt.orelse, targets, iter_root, found);
-                scan_block(&try_stmt.finalbody, targets, iter_root, found);
+                scan_block(&try_stmt.orelse, targets, iter_root, found, depth);
+                scan_block(&try_stmt.finalbody, targets, iter_root, found, depth);
             }
             _ => {}
         }
@@ -324,18 +322,20 @@ fn is_setattr_of_target(call: &ast::ExprCall, targets: &[&Name]) -> bool {
 /// `Some(true)` for `key in ALLOWED` (possibly within an `and`), `Some(false)` for
 /// `key not in ALLOWED`, where `ALLOWED` is not every attribute of the object (`obj.__dict__`,
 /// `Model.__table__.columns`, `dir(obj)`) nor the data being iterated.
-fn guard(test: &Expr, targets: &[&Name], iter_root: Option<&str>) -> Option<bool> {
+fn guard(test: &Expr, targets: &[&Name], iter_root: Option<&str>, depth: Depth) -> Option<bool> {
+    let depth = depth.deeper()?;
     match test {
         Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => boolop
             .values
             .iter()
-            .find_map(|value| guard(value, targets, iter_root).filter(|&positive| positive)),
-        Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::Or => boolop
-            .values
-            .iter()
-            .find_map(|value| guard(value, targets, iter_root).filter(|&positive| !positive)),
+            .find_map(|value| guard(value, targets, iter_root, depth).filter(|&positive| positive)),
+        Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::Or => {
+            boolop.values.iter().find_map(|value| {
+                guard(value, targets, iter_root, depth).filter(|&positive| !positive)
+            })
+        }
         Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
-            guard(&unary.operand, targets, iter_root).map(|positive| !positive)
+            guard(&unary.operand, targets, iter_root, depth).map(|positive| !positive)
         }
         Expr::Compare(compare) if compare.ops.len() == 1 => {
             let positive = match compare.ops[0] {
@@ -362,30 +362,39 @@ fn guard(test: &Expr, targets: &[&Name], iter_root: Option<&str>) -> Option<bool
 }
 
 /// A collection of every attribute or column of an object: not an allow-list.
-fn is_every_attribute(expr: &Expr) -> bool {
-    match expr {
-        Expr::Attribute(attr) => {
-            matches!(
-                attr.attr.id.as_str(),
-                "__dict__"
-                    | "__table__"
-                    | "__mapper__"
-                    | "__annotations__"
-                    | "columns"
-                    | "c"
-                    | "attrs"
-                    | "column_attrs"
-                    | "__fields__"
-                    | "model_fields"
-            ) || is_every_attribute(&attr.value)
-        }
-        Expr::Call(call) => {
-            matches!(
-                callee_name(&call.func),
-                Some("dir" | "vars" | "inspect" | "class_mapper" | "object_mapper")
-            ) || is_every_attribute(&call.func)
-        }
-        _ => false,
+fn is_every_attribute(mut expr: &Expr) -> bool {
+    // Down the chain: `Model.__table__.columns.keys()` is every column at any link.
+    loop {
+        expr = match expr {
+            Expr::Attribute(attr) => {
+                if matches!(
+                    attr.attr.id.as_str(),
+                    "__dict__"
+                        | "__table__"
+                        | "__mapper__"
+                        | "__annotations__"
+                        | "columns"
+                        | "c"
+                        | "attrs"
+                        | "column_attrs"
+                        | "__fields__"
+                        | "model_fields"
+                ) {
+                    return true;
+                }
+                &attr.value
+            }
+            Expr::Call(call) => {
+                if matches!(
+                    callee_name(&call.func),
+                    Some("dir" | "vars" | "inspect" | "class_mapper" | "object_mapper")
+                ) {
+                    return true;
+                }
+                &call.func
+            }
+            _ => return false,
+        };
     }
 }
 

@@ -35,6 +35,7 @@ mod sensitive;
 pub(crate) mod sensitive_data_logged;
 pub(crate) mod serializer_exposes_sensitive_field;
 pub(crate) mod server_side_request_forgery;
+mod source_text;
 pub(crate) mod sql_built_from_strings;
 mod taint;
 pub(crate) mod template_injection;

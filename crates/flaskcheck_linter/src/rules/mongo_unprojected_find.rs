@@ -17,6 +17,7 @@
 use flaskcheck_python::ast::{Expr, Number};
 use flaskcheck_python::Ranged;
 
+use super::source_text::callee_text;
 use super::RuleChecks;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
@@ -115,13 +116,7 @@ fn check(ctx: &mut ProjectContext<'_, '_, '_>) {
         }
     }
     for leak in leaks {
-        let call = ctx.source_of(leak.origin);
-        let method = call
-            .split('(')
-            .next()
-            .unwrap_or(call)
-            .split_whitespace()
-            .collect::<String>();
+        let method = callee_text(ctx.source_of(leak.origin));
         let message = if leak.id_only {
             format!("`{method}()` only excludes `_id`: every other field of the documents reaches an HTTP response")
         } else {

@@ -13,7 +13,7 @@ use flaskcheck_python::Ranged;
 
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::Kind;
@@ -94,7 +94,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 return;
             }
             let mut parts: Vec<(char, &Expr)> = Vec::new();
-            filter_parts(filter, true, &mut parts);
+            filter_parts(filter, true, &mut parts, Depth::MAX);
             if parts.is_empty() {
                 return;
             }
@@ -138,7 +138,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
 /// The parts of a filter: nested literal dicts and lists (`{"$and": [...]}`, pipelines) are read
 /// through; `**spread` and non-literal filters are whole; `$where` bodies are code; other values
 /// are field values.
-fn filter_parts<'e>(expr: &'e Expr, top: bool, out: &mut Vec<(char, &'e Expr)>) {
+fn filter_parts<'e>(expr: &'e Expr, top: bool, out: &mut Vec<(char, &'e Expr)>, depth: Depth) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     match expr {
         Expr::Dict(dict) => {
             for item in &dict.items {
@@ -154,11 +157,11 @@ fn filter_parts<'e>(expr: &'e Expr, top: bool, out: &mut Vec<(char, &'e Expr)>) 
                         // `$nor` are filters themselves; those of `$in`, `$gt`... are values.
                         let filters =
                             matches!(key.value.to_str(), "$match" | "$and" | "$or" | "$nor");
-                        filter_parts(&item.value, filters, out);
+                        filter_parts(&item.value, filters, out, depth);
                     }
                     Some(_) => match &item.value {
                         Expr::Dict(_) | Expr::List(_) | Expr::Tuple(_) => {
-                            filter_parts(&item.value, false, out);
+                            filter_parts(&item.value, false, out, depth);
                         }
                         value if value.is_literal_expr() => {}
                         value => out.push((FIELD, value)),
@@ -169,7 +172,7 @@ fn filter_parts<'e>(expr: &'e Expr, top: bool, out: &mut Vec<(char, &'e Expr)>) 
         Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
             // A pipeline's stages, the filters of `$and`/`$or`, or the values of `$in`.
             for elt in elts {
-                filter_parts(elt, top, out);
+                filter_parts(elt, top, out, depth);
             }
         }
         _ if expr.is_literal_expr() => {}

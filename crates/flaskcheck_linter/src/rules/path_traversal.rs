@@ -175,14 +175,17 @@ fn is_upload_expr(expr: &Expr) -> bool {
 
 /// An expression that may hold a `pathlib` path: a name, `Path(...)`, `folder / name`,
 /// `path.resolve()`, and those in parentheses.
-fn is_path_expr(expr: &Expr) -> bool {
-    match expr {
-        Expr::BinOp(binop) => binop.op == ast::Operator::Div,
-        Expr::Call(call) => match &*call.func {
-            Expr::Attribute(attr) => is_path_expr(&attr.value),
-            func => taint::is_dotted_name(func),
-        },
-        other => taint::is_dotted_name(other),
+fn is_path_expr(mut expr: &Expr) -> bool {
+    // A loop, not recursion: a chain of method calls is as long as the file makes it.
+    loop {
+        match expr {
+            Expr::BinOp(binop) => return binop.op == ast::Operator::Div,
+            Expr::Call(call) => match &*call.func {
+                Expr::Attribute(attr) => expr = &attr.value,
+                func => return taint::is_dotted_name(func),
+            },
+            other => return taint::is_dotted_name(other),
+        }
     }
 }
 

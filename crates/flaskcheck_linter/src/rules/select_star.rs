@@ -16,7 +16,7 @@ use flaskcheck_python::{Ranged, TextRange, TextSize};
 
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId, Terms};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Node, NodeKinds, Visited};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
@@ -245,7 +245,11 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
 /// Whether a term holds whole rows fetched by raw SQL (`cur.fetchall()`, `[dict(r) for r in
 /// rows]`, `row._mapping`), as opposed to values taken from them (`row["name"]`, `len(rows)`).
 fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
-    if budget == 0 {
+    carries_rows_in(terms, term, budget, &mut Visited::default())
+}
+
+fn carries_rows_in(terms: &Terms, term: TermId, budget: u32, visited: &mut Visited) -> bool {
+    if budget == 0 || !visited.first_visit(term, budget) {
         return false;
     }
     let budget = budget - 1;
@@ -253,13 +257,16 @@ fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
         Term::Container(items)
         | Term::Sequence(items)
         | Term::Union(items)
-        | Term::Format(items) => items.iter().any(|&item| carries_rows(terms, item, budget)),
+        | Term::Format(items) => items
+            .iter()
+            .any(|&item| carries_rows_in(terms, item, budget, visited)),
         Term::Keyed(_, inner)
         | Term::WithoutKey(inner, _)
         | Term::Element(inner)
-        | Term::Collect(inner) => carries_rows(terms, *inner, budget),
+        | Term::Collect(inner) => carries_rows_in(terms, *inner, budget, visited),
         Term::Attr(inner, name) => {
-            matches!(name.as_str(), "_mapping" | "__dict__") && carries_rows(terms, *inner, budget)
+            matches!(name.as_str(), "_mapping" | "__dict__")
+                && carries_rows_in(terms, *inner, budget, visited)
         }
         Term::Call(call) => match terms.get(call.callee) {
             Term::Attr(receiver, name) => {
@@ -267,7 +274,7 @@ fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
                     || matches!(
                         name.as_str(),
                         "all" | "first" | "one" | "_asdict" | "to_dict"
-                    ) && carries_rows(terms, *receiver, budget)
+                    ) && carries_rows_in(terms, *receiver, budget, visited)
             }
             Term::Global(symbol) => {
                 matches!(
@@ -276,7 +283,7 @@ fn carries_rows(terms: &Terms, term: TermId, budget: u32) -> bool {
                 ) && call
                     .args
                     .first()
-                    .is_some_and(|&arg| carries_rows(terms, arg, budget))
+                    .is_some_and(|&arg| carries_rows_in(terms, arg, budget, visited))
             }
             _ => false,
         },

@@ -12,6 +12,7 @@
 //! design, as are pagination tokens.
 
 use crate::analyze::term::TermId;
+use crate::analyze::Visited;
 
 /// What a sensitive name holds.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -247,8 +248,18 @@ pub(crate) fn self_attribute(
     budget: u32,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
+    self_attribute_in(terms, term, budget, wanted, &mut Visited::default())
+}
+
+fn self_attribute_in(
+    terms: &crate::analyze::Terms,
+    term: TermId,
+    budget: u32,
+    wanted: &dyn Fn(&str) -> bool,
+    visited: &mut Visited,
+) -> Option<String> {
     use crate::analyze::Term;
-    if budget == 0 {
+    if budget == 0 || !visited.first_visit(term, budget) {
         return None;
     }
     match terms.get(term) {
@@ -260,9 +271,9 @@ pub(crate) fn self_attribute(
         | Term::Sequence(items)
         | Term::Union(items) => items
             .iter()
-            .find_map(|&item| self_attribute(terms, item, budget - 1, wanted)),
+            .find_map(|&item| self_attribute_in(terms, item, budget - 1, wanted, visited)),
         Term::Keyed(_, inner) | Term::WithoutKey(inner, _) => {
-            self_attribute(terms, *inner, budget - 1, wanted)
+            self_attribute_in(terms, *inner, budget - 1, wanted, visited)
         }
         Term::Call(call) => {
             // `str(self.token)` and `repr(...)` keep the value.
@@ -270,7 +281,7 @@ pub(crate) fn self_attribute(
                 Term::Global(symbol) if matches!(&**symbol, "builtins.str" | "builtins.repr") => {
                     call.args
                         .first()
-                        .and_then(|&arg| self_attribute(terms, arg, budget - 1, wanted))
+                        .and_then(|&arg| self_attribute_in(terms, arg, budget - 1, wanted, visited))
                 }
                 _ => None,
             }

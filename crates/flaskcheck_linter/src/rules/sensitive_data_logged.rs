@@ -12,7 +12,7 @@ use flaskcheck_python::Ranged;
 use super::sensitive::{is_ambiguous, is_sensitive, self_attribute};
 use super::RuleChecks;
 use crate::analyze::term::TermId;
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::{ClassId, Fact, Kind, ProjectIndex};
 use crate::registry::Rule;
@@ -75,7 +75,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         if position == 0 && sink == "log" {
             continue;
         }
-        collect_values(arg, &mut values);
+        collect_values(arg, &mut values, Depth::MAX);
     }
     for keyword in &call.arguments.keywords {
         match &keyword.arg {
@@ -84,10 +84,10 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 Expr::Dict(dict) => dict
                     .items
                     .iter()
-                    .for_each(|item| collect_values(&item.value, &mut values)),
-                other => collect_values(other, &mut values),
+                    .for_each(|item| collect_values(&item.value, &mut values, Depth::MAX)),
+                other => collect_values(other, &mut values, Depth::MAX),
             },
-            _ => collect_values(&keyword.value, &mut values),
+            _ => collect_values(&keyword.value, &mut values, Depth::MAX),
         }
     }
     if values.is_empty() {
@@ -96,7 +96,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     // A value named like a secret: decided in the project pass, which knows whether the name
     // holds an object (an `HmacOtp` generator logs as its representation, not as a secret).
     for value in &values {
-        if let Some(name) = secret_name(value) {
+        if let Some(name) = secret_name(value, Depth::MAX) {
             let note = format!("{NAMED}{sink}:{name}");
             let term = checker.term(value);
             checker.defer(Rule::SensitiveDataLogged, call.range(), vec![term], note);
@@ -168,14 +168,17 @@ fn is_logger(expr: &Expr) -> bool {
 
 /// The values a log argument formats: an f-string's interpolations, the operands of `%`, the
 /// arguments of `.format()`, or the argument itself.
-fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>, depth: Depth) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     match expr {
         _ if expr.is_literal_expr() => {}
         Expr::FString(fstring) => {
             for part in fstring.value.iter() {
                 if let FStringPart::FString(f) = part {
                     for element in f.elements.interpolations() {
-                        collect_values(&element.expression, out);
+                        collect_values(&element.expression, out, depth);
                     }
                 }
             }
@@ -185,17 +188,20 @@ fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
                 && matches!(&*binop.left, Expr::StringLiteral(_)) =>
         {
             match &*binop.right {
-                Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| collect_values(e, out)),
+                Expr::Tuple(tuple) => tuple
+                    .elts
+                    .iter()
+                    .for_each(|e| collect_values(e, out, depth)),
                 Expr::Dict(dict) => dict
                     .items
                     .iter()
-                    .for_each(|item| collect_values(&item.value, out)),
-                other => collect_values(other, out),
+                    .for_each(|item| collect_values(&item.value, out, depth)),
+                other => collect_values(other, out, depth),
             }
         }
         Expr::BinOp(binop) if matches!(binop.op, Operator::Add) => {
-            collect_values(&binop.left, out);
-            collect_values(&binop.right, out);
+            collect_values(&binop.left, out, depth);
+            collect_values(&binop.right, out, depth);
         }
         Expr::Call(call) => match &*call.func {
             Expr::Attribute(attr)
@@ -205,11 +211,11 @@ fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
                 call.arguments
                     .args
                     .iter()
-                    .for_each(|arg| collect_values(arg, out));
+                    .for_each(|arg| collect_values(arg, out, depth));
                 call.arguments
                     .keywords
                     .iter()
-                    .for_each(|k| collect_values(&k.value, out));
+                    .for_each(|k| collect_values(&k.value, out, depth));
             }
             _ => out.push(expr),
         },
@@ -220,7 +226,8 @@ fn collect_values<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// The name under which a logged value is known, when it is named like a secret: `password`,
 /// `user.api_key`, `form.password.data`, `request.form["password"]`, `data.get("token")`,
 /// `str(token)`.
-fn secret_name(expr: &Expr) -> Option<&str> {
+fn secret_name(expr: &Expr, depth: Depth) -> Option<&str> {
+    let depth = depth.deeper()?;
     let name = match expr {
         // A variable or attribute called just `token` is as often a lexer's token or a model row
         // (whose representation is harmless) as a credential; a request field of that name is not.
@@ -244,7 +251,7 @@ fn secret_name(expr: &Expr) -> Option<&str> {
                 }
             }
             Expr::Name(name) if matches!(name.id.as_str(), "str" | "repr") => {
-                return secret_name(call.arguments.args.first()?);
+                return secret_name(call.arguments.args.first()?, depth);
             }
             _ => return None,
         },

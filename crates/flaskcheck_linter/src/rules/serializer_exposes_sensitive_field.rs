@@ -18,7 +18,7 @@ use flaskcheck_python::{Ranged, TextRange};
 use super::sensitive::{self_attribute, sensitivity, words, Sensitivity};
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{for_each_expr, Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::{is_serializer_method, ClassId, Kind, ProjectIndex};
@@ -138,7 +138,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             if !is_every_column(checker, &stmt.iter) || !in_serializer_method(checker) {
                 return;
             }
-            if !body_copies_attributes(&stmt.body) {
+            if !body_copies_attributes(&stmt.body, Depth::MAX) {
                 return;
             }
             let mut excluded = String::new();
@@ -196,7 +196,10 @@ fn is_every_column(checker: &Checker<'_>, expr: &Expr) -> bool {
 }
 
 /// `self.__dict__`, `vars(self)` and their copies.
-fn is_attribute_dict(expr: &Expr) -> bool {
+fn is_attribute_dict(expr: &Expr, depth: Depth) -> bool {
+    let Some(depth) = depth.deeper() else {
+        return false;
+    };
     match expr {
         Expr::Attribute(attr) => {
             attr.attr.id.as_str() == "__dict__"
@@ -208,14 +211,18 @@ fn is_attribute_dict(expr: &Expr) -> bool {
                 if matches!(name.id.as_str(), "vars" | "dict" | "copy" | "deepcopy") =>
             {
                 call.arguments.args.first().is_some_and(|arg| {
-                    is_attribute_dict(arg)
+                    is_attribute_dict(arg, depth)
                         || (name.id.as_str() == "vars"
                             && matches!(arg, Expr::Name(n) if n.id.as_str() == "self"))
                 })
             }
             Expr::Attribute(attr) => match attr.attr.id.as_str() {
-                "copy" if call.arguments.args.is_empty() => is_attribute_dict(&attr.value),
-                "copy" | "deepcopy" => call.arguments.args.first().is_some_and(is_attribute_dict),
+                "copy" if call.arguments.args.is_empty() => is_attribute_dict(&attr.value, depth),
+                "copy" | "deepcopy" => call
+                    .arguments
+                    .args
+                    .first()
+                    .is_some_and(|arg| is_attribute_dict(arg, depth)),
                 _ => false,
             },
             _ => false,
@@ -224,7 +231,7 @@ fn is_attribute_dict(expr: &Expr) -> bool {
         Expr::Dict(dict) => dict
             .items
             .iter()
-            .any(|item| item.key.is_none() && is_attribute_dict(&item.value)),
+            .any(|item| item.key.is_none() && is_attribute_dict(&item.value, depth)),
         _ => false,
     }
 }
@@ -233,7 +240,7 @@ fn is_attribute_dict(expr: &Expr) -> bool {
 /// (`:name` each). `None` when it does not, or when it filters through a list it names but the
 /// analysis cannot read (`if c.name not in self.__private__`), which is trusted.
 fn dumps_every_attribute(checker: &Checker<'_>, value: &Expr) -> Option<String> {
-    if is_attribute_dict(value) {
+    if is_attribute_dict(value, Depth::MAX) {
         return Some(String::new());
     }
     let Expr::DictComp(comp) = value else {
@@ -262,7 +269,7 @@ fn exclusions(checker: &Checker<'_>, condition: &Expr, out: &mut String) -> bool
         .map(|f| checker.facts.functions[f as usize].params.as_slice())
         .unwrap_or_default();
     let mut trusted_list = false;
-    visit_expr(condition, &mut |expr| match expr {
+    for_each_expr(condition, &mut |expr| match expr {
         Expr::StringLiteral(literal) => {
             out.push(':');
             out.push_str(literal.value.to_str());
@@ -285,21 +292,11 @@ fn exclusions(checker: &Checker<'_>, condition: &Expr, out: &mut String) -> bool
     !trusted_list
 }
 
-/// Calls `f` on `expr` and every expression inside it.
-fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
-    use flaskcheck_python::ast::visitor::{walk_expr, Visitor};
-    struct Walk<'f>(&'f mut dyn FnMut(&Expr));
-    impl<'a> Visitor<'a> for Walk<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            walk_expr(self, expr);
-        }
-    }
-    Walk(f).visit_expr(expr);
-}
-
 /// A loop body that copies each attribute into a dict: `data[c.name] = getattr(self, c.name)`.
-fn body_copies_attributes(body: &[Stmt]) -> bool {
+fn body_copies_attributes(body: &[Stmt], depth: Depth) -> bool {
+    let Some(depth) = depth.deeper() else {
+        return false;
+    };
     body.iter().any(|stmt| match stmt {
         Stmt::Assign(assign) => {
             assign
@@ -309,11 +306,11 @@ fn body_copies_attributes(body: &[Stmt]) -> bool {
                 && reads_self_attribute(&assign.value)
         }
         Stmt::If(stmt) => {
-            body_copies_attributes(&stmt.body)
+            body_copies_attributes(&stmt.body, depth)
                 || stmt
                     .elif_else_clauses
                     .iter()
-                    .any(|clause| body_copies_attributes(&clause.body))
+                    .any(|clause| body_copies_attributes(&clause.body, depth))
         }
         _ => false,
     })
@@ -323,7 +320,7 @@ fn body_copies_attributes(body: &[Stmt]) -> bool {
 /// `self.__dict__`.
 fn reads_self_attribute(expr: &Expr) -> bool {
     let mut found = false;
-    visit_expr(expr, &mut |expr| {
+    for_each_expr(expr, &mut |expr| {
         if let Expr::Call(call) = expr {
             if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "getattr")
                 && matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == "self")
@@ -378,7 +375,7 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
                             .iter()
                             .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "load_only"));
                         if is_load_only {
-                            visit_expr(&assign.value, &mut |expr| {
+                            for_each_expr(&assign.value, &mut |expr| {
                                 if let Expr::StringLiteral(s) = expr {
                                     hidden.push(':');
                                     hidden.push_str(s.value.to_str());
@@ -394,7 +391,7 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
         let Expr::Name(name) = target else { continue };
         let secret_annotation = annotation.is_some_and(|annotation| {
             let mut secret = false;
-            visit_expr(annotation, &mut |expr| {
+            for_each_expr(annotation, &mut |expr| {
                 let id = match expr {
                     Expr::Name(n) => n.id.as_str(),
                     Expr::Attribute(a) => a.attr.id.as_str(),
@@ -421,7 +418,7 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
         });
         // `fields.Nested(KeySchema)`, `fields.List(fields.Nested(...))`: the nested schema decides
         // what is dumped, whatever the field is called.
-        let nested = value.and_then(nested_schema);
+        let nested = value.and_then(|value| nested_schema(value, Depth::MAX));
         if let Some(target) = nested {
             let term = checker.term(target);
             if term.is_interesting() {
@@ -452,7 +449,8 @@ fn record_hidden_fields(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
 }
 
 /// The schema a `Nested`/`Pluck` field (possibly inside `List`) dumps.
-fn nested_schema(value: &Expr) -> Option<&Expr> {
+fn nested_schema(value: &Expr, depth: Depth) -> Option<&Expr> {
+    let depth = depth.deeper()?;
     let Expr::Call(call) = value else { return None };
     let name = match &*call.func {
         Expr::Name(name) => name.id.as_str(),
@@ -462,7 +460,7 @@ fn nested_schema(value: &Expr) -> Option<&Expr> {
     let first = call.arguments.args.first()?;
     match name {
         "Nested" | "Pluck" => Some(first),
-        "List" | "Tuple" => nested_schema(first),
+        "List" | "Tuple" => nested_schema(first, depth),
         _ => None,
     }
 }
@@ -1050,10 +1048,6 @@ fn schema_of_symbol(
     }
     let (module, name) = symbol.rsplit_once('.')?;
     let module_file = index.module(module)?;
-    let binding = index
-        .facts(module_file)?
-        .globals
-        .iter()
-        .find(|binding| binding.name.as_str() == name)?;
+    let binding = index.global_binding(module_file, name)?;
     schema_of(evaluator, index, module_file, binding.value, budget - 1)
 }

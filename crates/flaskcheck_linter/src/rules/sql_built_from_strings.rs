@@ -13,6 +13,8 @@
 //! own body, `assert sort in ALLOWED` what follows. The file pass records the guarded value, the
 //! collection and the region; the project pass checks that the collection is a constant.
 
+use std::cell::RefCell;
+
 use flaskcheck_python::ast::{self as ast, Expr, Operator};
 use flaskcheck_python::{Ranged, TextRange};
 
@@ -22,7 +24,7 @@ use super::taint::{self, Scan, Taint};
 use super::RuleChecks;
 use crate::analyze::facts::Deferred;
 use crate::analyze::term::{Term, TermId, Terms};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Node, NodeKinds, Visited};
 use crate::check::ProjectContext;
 use crate::diagnostic::Severity;
 use crate::index::{last_segment, SafeFor};
@@ -215,7 +217,18 @@ fn collect_built(
     out: &mut Vec<(TextRange, Vec<TermId>)>,
     depth: u32,
 ) {
-    if depth == 0 || !term.is_interesting() {
+    collect_built_in(terms, term, fallback, out, depth, &mut Visited::default());
+}
+
+fn collect_built_in(
+    terms: &Terms,
+    term: TermId,
+    fallback: TextRange,
+    out: &mut Vec<(TextRange, Vec<TermId>)>,
+    depth: u32,
+    visited: &mut Visited,
+) {
+    if depth == 0 || !term.is_interesting() || !visited.first_visit(term, depth) {
         return;
     }
     match terms.get(term) {
@@ -227,7 +240,7 @@ fn collect_built(
         }
         Term::Union(items) => {
             for &item in items.iter() {
-                collect_built(terms, item, fallback, out, depth - 1);
+                collect_built_in(terms, item, fallback, out, depth - 1, visited);
             }
         }
         Term::Call(call)
@@ -284,6 +297,7 @@ fn project(ctx: &mut ProjectContext<'_, '_, '_>) {
             guarded: &guarded,
             checks: &[Check::AllowList],
             reads_helpers: false,
+            classified: RefCell::default(),
         };
         let mut worst = None;
         for &term in &deferred.terms {

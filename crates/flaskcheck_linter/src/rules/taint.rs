@@ -10,8 +10,11 @@
 //!
 //! [`ProjectIndex::client_param`]: crate::index::ProjectIndex::client_param
 
+use std::cell::RefCell;
+
 use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::TextRange;
+use rustc_hash::FxHashMap;
 
 use super::config_context::is_test_path;
 use super::flow::{self, all_constant, Check, Guards};
@@ -71,6 +74,9 @@ pub(crate) struct Scan<'t> {
     /// checked (`get_safe_redirect(url)` returns `url` only after `is_safe_url(url)`). FC402 reads
     /// it the other way: a call the summary says nothing of may return anything its arguments hold.
     pub reads_helpers: bool,
+    /// What [`classify`] found under each term, with the depth it had left there: terms share
+    /// parts, and without this a value built in a loop takes time exponential in the depth.
+    pub classified: RefCell<FxHashMap<TermId, (u32, Option<Found>)>>,
 }
 
 /// How deep a term is followed through unions, containers and nested strings.
@@ -117,6 +123,31 @@ pub(crate) fn classify(
     if depth == 0 || !term.is_interesting() {
         return;
     }
+    let known = match scan.classified.borrow().get(&term) {
+        Some((seen, found)) if *seen >= depth => Some(found.clone()),
+        _ => None,
+    };
+    let found = known.unwrap_or_else(|| {
+        let mut found = None;
+        classify_parts(ctx, scan, term, &mut found, depth);
+        scan.classified
+            .borrow_mut()
+            .insert(term, (depth, found.clone()));
+        found
+    });
+    if let Some(found) = found {
+        record_found(worst, found);
+    }
+}
+
+/// [`classify`] for a term not classified yet (with as much depth).
+fn classify_parts(
+    ctx: &mut ProjectContext<'_, '_, '_>,
+    scan: &Scan<'_>,
+    term: TermId,
+    worst: &mut Option<Found>,
+    depth: u32,
+) {
     let depth = depth - 1;
     let terms = scan.terms;
     if scan
@@ -340,6 +371,7 @@ fn returns_checked(
                 guarded: &guarded,
                 checks: scan.checks,
                 reads_helpers: true,
+                classified: RefCell::default(),
             };
             let mut worst = None;
             classify(ctx, &inner, site.value, &mut worst, depth - 1);
@@ -568,13 +600,7 @@ fn is_module_variable(ctx: &ProjectContext<'_, '_, '_>, symbol: &str) -> bool {
     };
     ctx.index
         .module(module)
-        .and_then(|file| ctx.index.facts(file))
-        .is_some_and(|facts| {
-            facts
-                .globals
-                .iter()
-                .any(|binding| binding.name.as_str() == name)
-        })
+        .is_some_and(|file| ctx.index.global_binding(file, name).is_some())
 }
 
 /// What a parameter of the function holding the sink may carry; `None` for a parameter the client
@@ -731,6 +757,7 @@ pub(crate) fn client_data(
         guarded,
         checks: sink.checks,
         reads_helpers: true,
+        classified: RefCell::default(),
     };
     let mut worst = None;
     for &term in terms {

@@ -24,7 +24,7 @@ use super::authorization::{
 use super::sensitive::{is_personal, is_sensitive, words};
 use super::RuleChecks;
 use crate::analyze::term::{Term, TermId};
-use crate::analyze::{Checker, Node, NodeKinds};
+use crate::analyze::{Checker, Depth, Node, NodeKinds};
 use crate::check::ProjectContext;
 use crate::index::last_segment;
 use crate::index::{ClassId, FuncId, Kind, Origin, ProjectIndex, QUERY_ONE};
@@ -317,6 +317,10 @@ fn is_owner_field(name: &str) -> bool {
         )
 }
 
+/// How many links of the chain below a lookup are read (real query chains have a dozen at most:
+/// `db.session.query(A).join(B).filter(...).order_by(...).first()`).
+const MAX_CHAIN_LINKS: usize = 64;
+
 /// A lookup call: records its keys unless the query is scoped.
 fn lookup(
     checker: &mut Checker<'_>,
@@ -347,13 +351,25 @@ fn lookup(
     }
     // The chain this call ends: `X.filter_by(id=...).filter(...).first()`, and statements passed
     // to `db.one_or_404(select(...).where(...))` or `session.execute(...).scalar_one()`.
-    let mut pending: Vec<&Expr> = receiver.into_iter().collect();
-    pending.extend(call.arguments.args.iter());
-    while let Some(expr) = pending.pop() {
+    // Each expression with whether `is_identity` has already seen it, as part of the chain
+    // of attributes below one it was asked about.
+    let mut pending: Vec<(&Expr, bool)> = receiver
+        .into_iter()
+        .chain(call.arguments.args.iter())
+        .map(|expr| (expr, false))
+        .collect();
+    // Every call of a chain is a lookup of its own, each reading the chain below it: read that
+    // far only, or a long chain takes time quadratic in its length.
+    let mut links = 0;
+    while let Some((expr, seen)) = pending.pop() {
+        links += 1;
+        if links > MAX_CHAIN_LINKS {
+            break;
+        }
         match expr {
             Expr::Call(inner) => {
                 let Expr::Attribute(inner_attr) = &*inner.func else {
-                    pending.extend(inner.arguments.args.iter());
+                    pending.extend(inner.arguments.args.iter().map(|arg| (arg, false)));
                     continue;
                 };
                 match inner_attr.attr.id.as_str() {
@@ -378,25 +394,25 @@ fn lookup(
                             if names_scoping_attribute(arg) || mentions_identity(arg) {
                                 scoped = true;
                             }
-                            key_comparisons(arg, &mut keys);
+                            key_comparisons(arg, &mut keys, Depth::MAX);
                         }
                     }
                     "with_parent" => scoped = true,
                     "execute" | "scalars" | "scalar" => {
-                        pending.extend(inner.arguments.args.iter());
+                        pending.extend(inner.arguments.args.iter().map(|arg| (arg, false)));
                     }
                     _ => {}
                 }
-                pending.push(&inner_attr.value);
+                pending.push((&inner_attr.value, false));
             }
             Expr::Attribute(inner) => {
                 // `current_user.orders.filter_by(id=...)`: through the owner's relationship.
-                if is_identity(expr) {
+                if !seen && is_identity(expr) {
                     scoped = true;
                 }
-                pending.push(&inner.value);
+                pending.push((&inner.value, true));
             }
-            Expr::Name(_) if is_identity(expr) => scoped = true,
+            Expr::Name(_) if !seen && is_identity(expr) => scoped = true,
             _ => {}
         }
     }
@@ -526,7 +542,10 @@ fn is_key_name(name: &str) -> bool {
 
 /// The values compared with key columns in a `filter`/`where` condition:
 /// `Post.id == post_id`, `and_(Post.id == post_id, ...)`.
-fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
+fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>, depth: Depth) {
+    let Some(depth) = depth.deeper() else {
+        return;
+    };
     match condition {
         Expr::Compare(compare)
             if compare.ops.len() == 1 && matches!(compare.ops[0], ast::CmpOp::Eq) =>
@@ -544,12 +563,12 @@ fn key_comparisons<'e>(condition: &'e Expr, keys: &mut Vec<&'e Expr>) {
         }
         Expr::Call(call) if matches!(callee_last(&call.func), Some("and_")) => {
             for arg in &call.arguments.args {
-                key_comparisons(arg, keys);
+                key_comparisons(arg, keys, depth);
             }
         }
         Expr::BoolOp(boolop) if boolop.op == ast::BoolOp::And => {
             for value in &boolop.values {
-                key_comparisons(value, keys);
+                key_comparisons(value, keys, depth);
             }
         }
         _ => {}

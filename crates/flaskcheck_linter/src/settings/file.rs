@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::file_io::read_regular_text;
 use crate::paths;
 
 pub const FLASKCHECK_TOML: &str = "flaskcheck.toml";
@@ -24,7 +25,9 @@ pub struct Options {
     pub ignore: Option<Vec<Spanned<String>>>,
     pub exclude: Option<Vec<Spanned<String>>>,
     pub extend_exclude: Option<Vec<Spanned<String>>>,
-    pub per_file_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    /// The table keeps its place too, so that a bad glob is reported at its line.
+    pub per_file_ignores: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    #[serde(default, deserialize_with = "severity_name")]
     pub fail_on: Option<Severity>,
     pub report_unused_suppressions: Option<bool>,
     pub force_exclude: Option<bool>,
@@ -103,7 +106,7 @@ impl ConfigFile {
     /// table is an error here: naming it explicitly means it should configure flaskcheck.
     pub fn load(path: &Path, cwd: &Path) -> Result<ConfigFile, ConfigError> {
         let path = paths::absolute(path, cwd);
-        match Self::read(&path)? {
+        match Self::read(&path, None)? {
             Some(file) => Ok(file),
             None => Err(ConfigError {
                 path,
@@ -116,8 +119,14 @@ impl ConfigFile {
 
     /// The configuration that applies to `start` (a file or folder): the first `flaskcheck.toml`,
     /// or `pyproject.toml` with a `[tool.flaskcheck]` table, in its folder or the folders above.
-    /// In one folder `flaskcheck.toml` wins.
-    pub fn find(start: &Path, cwd: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    /// In one folder `flaskcheck.toml` wins. A `pyproject.toml` that cannot be read or parsed
+    /// and does not mention flaskcheck is another project's (a template, say): it is passed over,
+    /// with a warning, as is a configuration file that is not a regular file.
+    pub fn find(
+        start: &Path,
+        cwd: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<ConfigFile>, ConfigError> {
         let start = paths::absolute(start, cwd);
         let mut folder = if start.is_dir() {
             Some(start.as_path())
@@ -127,10 +136,19 @@ impl ConfigFile {
         while let Some(dir) = folder {
             for name in [FLASKCHECK_TOML, PYPROJECT_TOML] {
                 let candidate = dir.join(name);
-                if candidate.is_file() {
-                    if let Some(file) = Self::read(&candidate)? {
-                        return Ok(Some(file));
+                match std::fs::metadata(&candidate) {
+                    Ok(metadata) if metadata.is_file() => {}
+                    Ok(metadata) if !metadata.is_dir() => {
+                        warnings.push(format!(
+                            "skipped {}: not a regular file",
+                            display_path(&candidate)
+                        ));
+                        continue;
                     }
+                    _ => continue,
+                }
+                if let Some(file) = Self::read(&candidate, Some(&mut *warnings))? {
+                    return Ok(Some(file));
                 }
             }
             folder = dir.parent();
@@ -138,19 +156,47 @@ impl ConfigFile {
         Ok(None)
     }
 
-    /// Reads and parses one file; `None` for a `pyproject.toml` without `[tool.flaskcheck]`.
-    fn read(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
-            path: path.to_path_buf(),
-            location: None,
-            key: None,
-            message: format!("cannot read the configuration file: {err}"),
-        })?;
+    /// Reads and parses one file; `None` for a `pyproject.toml` without `[tool.flaskcheck]`, and,
+    /// given `pass_over`, for one that cannot be read or parsed and does not mention flaskcheck
+    /// (a warning says so).
+    fn read(
+        path: &Path,
+        pass_over: Option<&mut Vec<String>>,
+    ) -> Result<Option<ConfigFile>, ConfigError> {
         let is_pyproject = path.file_name().is_some_and(|name| name == PYPROJECT_TOML);
+        let text = match read_regular_text(path) {
+            Ok(text) => text,
+            Err(err) => {
+                let error = ConfigError {
+                    path: path.to_path_buf(),
+                    location: None,
+                    key: None,
+                    message: format!("cannot read the configuration file: {err}"),
+                };
+                return match pass_over {
+                    Some(warnings) if is_pyproject => {
+                        warnings.push(format!("skipped {error}"));
+                        Ok(None)
+                    }
+                    _ => Err(error),
+                };
+            }
+        };
         if is_pyproject {
             // A quick look first: a pyproject.toml of another project stays out of our way unless
             // it has our table, even if other tools' tables hold things we would refuse.
-            let pyproject: Pyproject = parse(path, &text)?;
+            let pyproject: Pyproject = match parse(path, &text) {
+                Ok(pyproject) => pyproject,
+                Err(error) => {
+                    return match pass_over {
+                        Some(warnings) if !text.contains("flaskcheck") => {
+                            warnings.push(format!("skipped {error}"));
+                            Ok(None)
+                        }
+                        _ => Err(error),
+                    };
+                }
+            };
             if pyproject.tool.and_then(|tools| tools.flaskcheck).is_none() {
                 return Ok(None);
             }
@@ -169,6 +215,20 @@ impl ConfigFile {
             key_prefix: "",
             text,
         }))
+    }
+
+    /// Where the key `key` is written in the table at `table` (the first occurrence, bare or
+    /// quoted), or the table itself when it cannot be found (a key written with escapes).
+    pub fn key_span(&self, table: std::ops::Range<usize>, key: &str) -> std::ops::Range<usize> {
+        let Some(text) = self.text.get(table.clone()) else {
+            return table;
+        };
+        [format!("\"{key}\""), format!("'{key}'"), toml_key(key)]
+            .iter()
+            .find_map(|written| text.find(written.as_str()))
+            .map_or(table.clone(), |at| {
+                table.start + at..table.start + at + key.len()
+            })
     }
 
     /// An error about the value at `span` under `key` (relative to the flaskcheck table).
@@ -261,6 +321,30 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A severity from its name only. (Severity's derived `Deserialize`, which the cache's binary
+/// format needs, also takes a table, and says "string or table" to a value of another type:
+/// `fail-on = 3`.)
+fn severity_name<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Severity>, D::Error> {
+    struct Names;
+    impl serde::de::Visitor<'_> for Names {
+        type Value = Severity;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("one of `low`, `medium`, `high`")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Severity, E> {
+            Severity::ALL
+                .into_iter()
+                .find(|severity| severity.as_str() == value)
+                .ok_or_else(|| E::unknown_variant(value, &["low", "medium", "high"]))
+        }
+    }
+    deserializer.deserialize_str(Names).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;
@@ -284,7 +368,7 @@ mod tests {
             "[tool.flaskcheck]\nselect = [\"FC0\"]\n",
         );
         write(root, "app/api/views.py", "x = 1\n");
-        let found = ConfigFile::find(&root.join("app/api/views.py"), root)
+        let found = ConfigFile::find(&root.join("app/api/views.py"), root, &mut Vec::new())
             .unwrap()
             .unwrap();
         assert_eq!(found.path, root.join("pyproject.toml"));
@@ -292,7 +376,7 @@ mod tests {
 
         write(root, "app/flaskcheck.toml", "fail-on = \"high\"\n");
         write(root, "app/pyproject.toml", "[tool.flaskcheck]\n");
-        let found = ConfigFile::find(&root.join("app/api"), root)
+        let found = ConfigFile::find(&root.join("app/api"), root, &mut Vec::new())
             .unwrap()
             .unwrap();
         assert_eq!(found.path, root.join("app/flaskcheck.toml"));
@@ -309,7 +393,9 @@ mod tests {
             "pkg/pyproject.toml",
             "[project]\nname = \"x\"\n[tool.ruff]\nselect = 3\n",
         );
-        let found = ConfigFile::find(&root.join("pkg"), root).unwrap().unwrap();
+        let found = ConfigFile::find(&root.join("pkg"), root, &mut Vec::new())
+            .unwrap()
+            .unwrap();
         assert_eq!(found.path, root.join("flaskcheck.toml"));
         // Named explicitly, it is an error.
         let err = ConfigFile::load(&root.join("pkg/pyproject.toml"), root).unwrap_err();

@@ -112,7 +112,7 @@ impl Settings {
                 let entries: Vec<(FilePattern, Vec<String>)> = options
                     .per_file_ignores
                     .iter()
-                    .flatten()
+                    .flat_map(|table| table.get_ref())
                     .map(|(glob, codes)| {
                         (FilePattern::new(glob.clone(), config.dir()), values(codes))
                     })
@@ -242,11 +242,13 @@ fn validate(config: &ConfigFile) -> Result<(), ConfigError> {
     };
     globs("exclude", &options.exclude)?;
     globs("extend-exclude", &options.extend_exclude)?;
-    for (glob, list) in options.per_file_ignores.iter().flatten() {
+    let table = options.per_file_ignores.as_ref();
+    for (glob, list) in table.iter().flat_map(|table| table.get_ref()) {
         let key = format!("per-file-ignores.{}", file::toml_key(glob));
         let pattern = FilePattern::new(glob.clone(), config.dir());
         if let Err(err) = FilePatternSet::new(std::slice::from_ref(&pattern)) {
-            return Err(config.error_at(None, &key, err.to_string()));
+            let span = table.map(|table| config.key_span(table.span(), glob));
+            return Err(config.error_at(span, &key, err.to_string()));
         }
         for (index, code) in list.iter().enumerate() {
             if let Err(err) = matching(code.get_ref()) {

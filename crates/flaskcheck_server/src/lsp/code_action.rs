@@ -51,7 +51,10 @@ pub(crate) fn actions(
     }
 
     let text = document.text();
-    let layout = CommentLayout::of(text);
+    // A buffer refused before parsing has only FC000, which no comment suppresses.
+    let Some(layout) = CommentLayout::of(text) else {
+        return Vec::new();
+    };
     let mut offered: BTreeSet<(u32, Rule)> = BTreeSet::new();
     let mut actions = Vec::new();
     for diagnostic in diagnostics {
@@ -149,7 +152,7 @@ mod tests {
 
     fn suppressed(source: &str, line: u32, rule: Rule) -> Option<String> {
         let document = Document::new("x.py".into(), 1, source.to_string());
-        let layout = CommentLayout::of(source);
+        let layout = CommentLayout::of(source)?;
         let (range, new_text) = suppression_edit(&document, &layout, line, rule)?;
         let mut out = source.to_string();
         out.replace_range(range.start().to_usize()..range.end().to_usize(), &new_text);
