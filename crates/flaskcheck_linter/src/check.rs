@@ -221,7 +221,7 @@ pub fn check_file(
     check_with(file, files, analysis, index, &checks)
 }
 
-fn check_with(
+pub(crate) fn check_with(
     file: &SourceFile,
     files: &[SourceFile],
     analysis: &FileAnalysis,

@@ -126,6 +126,16 @@ impl Rule {
         matches!(self, Rule::RelationshipWithoutSerializer)
     }
 
+    /// Whether the rule's project check may report a finding in another file than the one it
+    /// checks (`ProjectContext::report_at`: FC104 reports at the `find` call, in whichever module
+    /// it is). Every other rule's findings are in the file whose pass reported them, which is what
+    /// lets an editor compute one file's findings first (`Project::check_edited`): the file's own
+    /// pass, plus these rules' passes over the other files. A rule that reports elsewhere without
+    /// this flag trips a debug assertion in the project pass.
+    pub fn reports_in_other_files(self) -> bool {
+        matches!(self, Rule::MongoUnprojectedFind)
+    }
+
     /// Rules the pipeline itself reports rather than a rule module.
     pub fn is_meta(self) -> bool {
         self.code().starts_with("FC0")

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use flaskcheck_linter::{Project, ProjectConfig, ReportScope, RuleSelection};
+use flaskcheck_linter::{LintReport, Project, ProjectConfig, ReportScope, RuleSelection};
 
 fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
@@ -213,7 +213,11 @@ fn a_flow_through_another_file_is_reported_for_either_file() {
 
 /// Everything a check reports, as the user sees it: place, code, message and related locations.
 fn findings(project: &Project, scope: &ReportScope) -> Vec<String> {
-    let report = project.check(scope);
+    described(&project.check(scope))
+}
+
+/// Each finding of a report: place, code, message and related locations.
+fn described(report: &LintReport) -> Vec<String> {
     let name = |id| report.file(id).path.to_string_lossy().replace('\\', "/");
     report
         .diagnostics
@@ -276,6 +280,27 @@ fn assert_like_cold(
             file.display()
         );
     }
+}
+
+/// Checks the project after an edit to `edited` as an editor does, and asserts that the
+/// findings handed over first are exactly the whole check's findings located in `edited`;
+/// returns them.
+fn assert_first_is_exact(project: &Project, edited: &Path) -> Vec<String> {
+    let mut first = None;
+    let whole = project.check_edited(&ReportScope::All, edited, &mut |report| {
+        first = Some(report);
+    });
+    let first = first.expect("something changed: the edited file's findings come first");
+    let first = described(&first);
+    let located: Vec<String> = described(&whole)
+        .into_iter()
+        .filter(|finding| {
+            let path = finding.split(' ').next().unwrap();
+            path.rsplitn(3, ':').nth(2) == Some(&edited.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    assert_eq!(first, located, "{}", edited.display());
+    first
 }
 
 #[test]
@@ -393,6 +418,7 @@ fn edits_to_a_helper_module_update_the_findings_of_the_views_that_import_it() {
     overlays.push((helper_path(2), helper(2, false)));
     project.set_overlay(&helper_path(2), helper(2, false).as_str());
     assert!(project.update_file(&helper_path(2)));
+    assert_first_is_exact(&project, &helper_path(2));
     assert!(codes(&project, &view(2)).is_empty());
     assert_eq!(codes(&project, &view(1)).len(), 1);
     assert_like_cold(&project, &overlays, &files);
@@ -410,6 +436,7 @@ fn edits_to_a_helper_module_update_the_findings_of_the_views_that_import_it() {
     overlays.push((helper_path(1), helper(1, false)));
     project.set_overlay(&helper_path(1), helper(1, false).as_str());
     assert!(project.update_file(&helper_path(1)));
+    assert_first_is_exact(&project, &helper_path(1));
     assert_eq!(codes(&project, &scope), leaks(&[0, 3]));
     assert_like_cold(&project, &overlays, &files);
 
@@ -419,6 +446,7 @@ fn edits_to_a_helper_module_update_the_findings_of_the_views_that_import_it() {
     overlays.push((loaders.clone(), text.clone()));
     project.set_overlay(&loaders, text.as_str());
     assert!(project.update_file(&loaders));
+    assert_first_is_exact(&project, &loaders);
     assert!(codes(&project, &ReportScope::All).is_empty());
     assert_like_cold(&project, &overlays, &files);
 
@@ -455,6 +483,7 @@ fn edits_in_the_demo_app_report_what_a_cold_check_reports() {
         };
         project.set_overlay(file, edited.as_str());
         assert!(project.update_file(file));
+        assert_first_is_exact(&project, file);
         overlays.push((file.clone(), edited));
     }
     assert_like_cold(&project, &overlays, &files);
@@ -463,6 +492,7 @@ fn edits_in_the_demo_app_report_what_a_cold_check_reports() {
     for (file, _) in overlays.drain(..) {
         project.remove_overlay(&file);
         assert!(project.update_file(&file));
+        assert_first_is_exact(&project, &file);
     }
     assert_like_cold(&project, &overlays, &files);
     assert_ne!(
@@ -484,4 +514,125 @@ fn copy_tree(from: &Path, to: &Path, files: &mut Vec<std::path::PathBuf>) {
             files.push(target);
         }
     }
+}
+
+/// Mongo finds in a repository module, their documents returned by views in two other modules:
+/// FC104 reports at the find, in the repository, from the views' passes.
+fn mongo_project(root: &Path) -> Vec<std::path::PathBuf> {
+    write(root, "crm/__init__.py", "");
+    write(
+        root,
+        "crm/repository.py",
+        "from pymongo import MongoClient\n\ncontacts = MongoClient().crm.contacts\n\n\ndef find_contacts(owner):\n    return contacts.find({\"owner\": owner})\n",
+    );
+    for name in ["contacts", "export"] {
+        write(
+            root,
+            &format!("crm/{name}.py"),
+            &format!("from flask import Flask, jsonify\n\nfrom crm.repository import find_contacts\n\napp = Flask(__name__)\n\n\n@app.get(\"/{name}/<owner>\")\ndef {name}(owner):\n    return jsonify(list(find_contacts(owner)))\n"),
+        );
+    }
+    ["__init__", "repository", "contacts", "export"]
+        .iter()
+        .map(|name| root.join(format!("crm/{name}.py")))
+        .collect()
+}
+
+#[test]
+fn the_edited_file_first_holds_what_other_files_passes_report_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files = mongo_project(root);
+    let repository = root.join("crm/repository.py");
+    let contacts = root.join("crm/contacts.py");
+    let mut project = project_at(root);
+    project.refresh().unwrap();
+    project.check(&ReportScope::All);
+
+    // An edit to the repository: its own pass finds nothing, the views' passes find the
+    // unprojected `find`, here, reached by both views.
+    let text = format!(
+        "{}\n\nLIMIT = 10\n",
+        fs::read_to_string(&repository).unwrap()
+    );
+    project.set_overlay(&repository, text.as_str());
+    assert!(project.update_file(&repository));
+    let first = assert_first_is_exact(&project, &repository);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains(" FC104 "), "{first:?}");
+    assert!(
+        first[0].contains("contacts.py:10") && first[0].contains("export.py:10"),
+        "both views' passes take part: {first:?}"
+    );
+    let mut overlays = vec![(repository.clone(), text)];
+    assert_like_cold(&project, &overlays, &files);
+
+    // An edit to a view that no longer returns the documents: the view has nothing, and the
+    // finding in the repository keeps the other view only.
+    let chosen = fs::read_to_string(&contacts)
+        .unwrap()
+        .replace("jsonify(list(find_contacts(owner)))", "jsonify([])");
+    project.set_overlay(&contacts, chosen.as_str());
+    assert!(project.update_file(&contacts));
+    assert_eq!(
+        assert_first_is_exact(&project, &contacts),
+        Vec::<String>::new()
+    );
+    let repository_findings = findings(&project, &ReportScope::Paths(vec![repository.clone()]));
+    assert!(
+        repository_findings.len() == 1 && !repository_findings[0].contains("contacts.py"),
+        "{repository_findings:?}"
+    );
+    overlays.push((contacts.clone(), chosen));
+    assert_like_cold(&project, &overlays, &files);
+
+    // Nothing changed since: the whole check is the last one, and nothing is handed over first.
+    let mut first = None;
+    project.check_edited(&ReportScope::All, &contacts, &mut |report| {
+        first = Some(report)
+    });
+    assert!(first.is_none());
+}
+
+/// On a real project (`FLASKCHECK_EDIT_CORPUS`, a folder; run with `--release -- --ignored`):
+/// one character appended to a file, for every file with a finding or a related location and
+/// every 25th other file, gives first exactly the findings the whole check locates in it.
+#[test]
+#[ignore = "needs a corpus: FLASKCHECK_EDIT_CORPUS=.bench/corpora/flask"]
+fn on_a_corpus_the_edited_file_first_is_exact() {
+    let root = std::path::PathBuf::from(std::env::var("FLASKCHECK_EDIT_CORPUS").unwrap());
+    let root = fs::canonicalize(root).unwrap();
+    let mut project = project_at(&root);
+    project.refresh().unwrap();
+    let report = project.check(&ReportScope::All);
+    let mut involved: Vec<std::path::PathBuf> = report
+        .diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(d.file).chain(d.related.iter().map(|r| r.file)))
+        .map(|file| report.file(file).path.clone())
+        .collect();
+    involved.extend(
+        report
+            .files
+            .iter()
+            .step_by(25)
+            .map(|file| file.path.clone()),
+    );
+    involved.sort();
+    involved.dedup();
+    let mut with_findings = 0;
+    for file in &involved {
+        let Ok(text) = fs::read_to_string(file) else {
+            continue;
+        };
+        project.set_overlay(file, format!("{text}\n#").as_str());
+        assert!(project.update_file(file));
+        with_findings += usize::from(!assert_first_is_exact(&project, file).is_empty());
+        project.remove_overlay(file);
+        assert!(project.update_file(file));
+    }
+    eprintln!(
+        "{} files edited, {with_findings} with findings of their own",
+        involved.len()
+    );
 }

@@ -178,6 +178,11 @@ impl Project {
         self.overlays.get(&paths::normalize(path))
     }
 
+    /// Every text that stands for a file, by normalized absolute path.
+    pub fn overlays(&self) -> &BTreeMap<PathBuf, Arc<str>> {
+        &self.overlays
+    }
+
     /// A file changed on disk (not through an overlay, which goes on standing for it).
     pub fn file_changed(&mut self, path: &Path) {
         let path = paths::normalize(path);
@@ -195,6 +200,27 @@ impl Project {
     /// files or folders): those in one of them, and those elsewhere that one of them takes part
     /// in (a related location in it, such as the helper that loaded the model a view leaks).
     pub fn check(&mut self, paths: &[PathBuf]) -> Result<LintReport, LintError> {
+        self.check_with_first(paths, None)
+    }
+
+    /// [`Project::check`] after an edit to `edited`: `first` gets the findings located in
+    /// `edited` (exactly those of the whole check) before the rest of the project is checked, when
+    /// the project's files are known (not at the first check, or after files appeared or went)
+    /// and something changed since the last check.
+    pub fn check_edited(
+        &mut self,
+        paths: &[PathBuf],
+        edited: &Path,
+        first: &mut (dyn FnMut(LintReport) + Send),
+    ) -> Result<LintReport, LintError> {
+        self.check_with_first(paths, Some((edited, first)))
+    }
+
+    fn check_with_first(
+        &mut self,
+        paths: &[PathBuf],
+        first: Option<(&Path, &mut (dyn FnMut(LintReport) + Send))>,
+    ) -> Result<LintReport, LintError> {
         let engine = match &mut self.engine {
             Some(engine) => engine,
             None => {
@@ -224,7 +250,10 @@ impl Project {
             // never are).
             return Ok(engine.check_and_save(&scope));
         }
-        Ok(engine.check(&scope))
+        Ok(match first {
+            Some((edited, first)) => engine.check_edited(&scope, &paths::normalize(edited), first),
+            None => engine.check(&scope),
+        })
     }
 
     /// Problems met by the engine (a cache that could not be read or written), each once.

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analyze::{analyze_module, ModuleName};
 use crate::cache::{Cache, CacheConfig, CacheStats, EntryKey, FilePass};
-use crate::check::check_file;
+use crate::check::{check_file, check_with};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::discover::{discover, DiscoverError, ExcludeSet};
 use crate::file_io::{ReadError, MAX_FILE_SIZE};
@@ -30,6 +30,7 @@ use crate::lint::{index_stats, thread_pool, IndexStats, LintError, LintReport, T
 use crate::module_name::PackageCache;
 use crate::panic::{install_quiet_hook, panic_message, quietly};
 use crate::registry::Rule;
+use crate::rules::ProjectCheck;
 use crate::selection::RuleSelection;
 use crate::settings::PerFileIgnores;
 use crate::source::{read_bytes, ContentHash, FileId, LoadError, SourceFile};
@@ -484,7 +485,34 @@ impl Project {
     /// (the same bytes, module and spelling; a saved buffer, another document asked about), that
     /// check's findings are filtered again instead: the project pass is a function of those.
     pub fn check(&self, scope: &ReportScope) -> LintReport {
-        self.pool.install(|| self.check_in_pool(scope))
+        self.pool.install(|| self.check_in_pool(scope, None))
+    }
+
+    /// [`Project::check`] after an edit to `edited`, which hands `first` the edited file's
+    /// findings before the project pass runs on the other files: exactly the findings located in
+    /// it that the whole check reports (whatever their related locations), so that an editor can
+    /// show them first. They are the file's own passes, on the rebuilt index, and the passes of
+    /// the rules that may report in another file ([`Rule::reports_in_other_files`]) over every
+    /// other file. `first` is not called when the last check's findings are reused (nothing
+    /// changed: the whole check is as quick) or when `edited` is not one of the project's files
+    /// or was not analysed (unreadable).
+    pub fn check_edited(
+        &self,
+        scope: &ReportScope,
+        edited: &Path,
+        first: &mut (dyn FnMut(LintReport) + Send),
+    ) -> LintReport {
+        let absolute = root::absolute(edited, &self.cwd);
+        let edited = self
+            .files
+            .iter()
+            .position(|file| file.absolute == absolute)
+            .map(file_id);
+        let first = edited.map(|file| First {
+            file,
+            publish: first,
+        });
+        self.pool.install(|| self.check_in_pool(scope, first))
     }
 
     /// [`Project::check`], with the cache written at the same time (on another worker while the
@@ -495,7 +523,7 @@ impl Project {
             let this = &*self;
             this.pool.install(|| {
                 rayon::join(
-                    || this.check_in_pool(scope),
+                    || this.check_in_pool(scope, None),
                     || {
                         let started = Instant::now();
                         if let Some(cache) = &mut cache {
@@ -523,7 +551,7 @@ impl Project {
         }
     }
 
-    fn check_in_pool(&self, scope: &ReportScope) -> LintReport {
+    fn check_in_pool(&self, scope: &ReportScope, first: Option<First<'_>>) -> LintReport {
         let mut timings = self.timings;
         let mut files: Vec<SourceFile> =
             self.files.iter().map(|file| file.source.clone()).collect();
@@ -573,14 +601,51 @@ impl Project {
 
             let started = Instant::now();
             let selection = &self.config.selection;
+            // The edited file's pass, run first for its findings, is not run again.
+            let mut edited_pass: Option<(FileId, Vec<Diagnostic>)> = None;
+            if let Some(first) = first {
+                if let Some(analysis) = analyses[first.file.index()] {
+                    let (own, mut report) = self.first_report(
+                        first.file,
+                        analysis,
+                        &files,
+                        &analyses,
+                        &suppressions,
+                        &index,
+                    );
+                    report.timings = Timings {
+                        check: started.elapsed(),
+                        ..timings
+                    };
+                    report.index = stats.clone();
+                    (first.publish)(report);
+                    edited_pass = Some((first.file, own));
+                }
+            }
             let project: Vec<Vec<Diagnostic>> = files
                 .par_iter()
                 .zip(analyses.par_iter())
-                .map(|(file, analysis)| match analysis {
-                    Some(analysis) => {
-                        quietly(|| check_file(file, &files, analysis, &index, selection))
-                    }
-                    None => Vec::new(),
+                .map(|(file, analysis)| {
+                    let Some(analysis) = analysis else {
+                        return Vec::new();
+                    };
+                    let found = match &edited_pass {
+                        Some((edited, own)) if *edited == file.id => own.clone(),
+                        _ => quietly(|| check_file(file, &files, analysis, &index, selection)),
+                    };
+                    debug_assert!(
+                        found.iter().all(|diagnostic| diagnostic.file == file.id
+                            || diagnostic.rule.reports_in_other_files()),
+                        "a rule reported in another file than {} without \
+                         `Rule::reports_in_other_files`: {:?}",
+                        file.path.display(),
+                        found
+                            .iter()
+                            .filter(|diagnostic| diagnostic.file != file.id)
+                            .map(|diagnostic| diagnostic.rule)
+                            .collect::<Vec<_>>()
+                    );
+                    found
                 })
                 .collect();
             diagnostics.extend(project.into_iter().flatten());
@@ -596,10 +661,90 @@ impl Project {
         };
         drop(last_pass);
 
-        let mut diagnostics = self.filter_diagnostics(diagnostics, &files, &suppressions);
+        let in_scope = self.in_scope(scope, &files);
+        self.report(
+            diagnostics,
+            files,
+            &analyses,
+            &suppressions,
+            &in_scope,
+            timings,
+            stats,
+        )
+    }
+
+    /// The edited file's findings, as the whole check would report those located in it, and the
+    /// edited file's project pass (all of it, for the whole check to reuse).
+    #[allow(clippy::too_many_arguments)]
+    fn first_report(
+        &self,
+        edited: FileId,
+        analysis: &crate::analyze::FileAnalysis,
+        files: &[SourceFile],
+        analyses: &[Option<&crate::analyze::FileAnalysis>],
+        suppressions: &[&FileSuppressions],
+        index: &ProjectIndex<'_>,
+    ) -> (Vec<Diagnostic>, LintReport) {
+        let selection = &self.config.selection;
+        let file = &files[edited.index()];
+        let elsewhere: Vec<(Rule, ProjectCheck)> = selection
+            .enabled()
+            .filter(|rule| rule.reports_in_other_files())
+            .filter_map(|rule| rule.checks().project.map(|check| (rule, check)))
+            .collect();
+        let own = quietly(|| check_file(file, files, analysis, index, selection));
+        // In the whole check's order (the file passes, then the project passes file by file),
+        // so that copies of one finding merge with their related locations in the same order.
+        let mut project: Vec<Diagnostic> = files
+            .par_iter()
+            .zip(analyses.par_iter())
+            .map(|(other, other_analysis)| {
+                let mut found = match other_analysis {
+                    _ if other.id == edited => own.clone(),
+                    Some(analysis) if !elsewhere.is_empty() => {
+                        quietly(|| check_with(other, files, analysis, index, &elsewhere))
+                    }
+                    _ => Vec::new(),
+                };
+                found.retain(|diagnostic| diagnostic.file == edited);
+                found
+            })
+            .flatten()
+            .collect();
+        let mut diagnostics = self.files[edited.index()].pass.diagnostics.clone();
+        diagnostics.append(&mut project);
+        // Only the findings located in the edited file: those elsewhere that it takes part in
+        // come with the whole check.
+        let mut in_scope = vec![false; files.len()];
+        in_scope[edited.index()] = true;
+        let report = self.report(
+            diagnostics,
+            files.to_vec(),
+            analyses,
+            suppressions,
+            &in_scope,
+            self.timings,
+            IndexStats::default(),
+        );
+        (own, report)
+    }
+
+    /// Filters, sorts and merges a check's findings, and keeps those that belong to the files in
+    /// scope (by file id).
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        diagnostics: Vec<Diagnostic>,
+        files: Vec<SourceFile>,
+        analyses: &[Option<&crate::analyze::FileAnalysis>],
+        suppressions: &[&FileSuppressions],
+        in_scope: &[bool],
+        timings: Timings,
+        stats: IndexStats,
+    ) -> LintReport {
+        let mut diagnostics = self.filter_diagnostics(diagnostics, &files, suppressions);
         sort_diagnostics(&mut diagnostics, &files);
         merge_duplicates(&mut diagnostics);
-        let in_scope = self.in_scope(scope, &files);
         diagnostics.retain(|diagnostic| {
             in_scope[diagnostic.file.index()]
                 || (!diagnostic.rule.is_project_wide()
@@ -622,7 +767,7 @@ impl Project {
             .chain(
                 analyses
                     .iter()
-                    .zip(&in_scope)
+                    .zip(in_scope)
                     .filter(|(_, &inside)| inside)
                     .filter_map(|(analysis, _)| *analysis)
                     .flat_map(|analysis| analysis.facts.warnings.iter().map(|w| w.to_string())),
@@ -1057,6 +1202,12 @@ fn at_start(id: FileId, message: String) -> Diagnostic {
             end: Position { line: 1, column: 1 },
         },
     )
+}
+
+/// Where [`Project::check_edited`] hands the edited file's findings.
+struct First<'f> {
+    file: FileId,
+    publish: &'f mut (dyn FnMut(LintReport) + Send),
 }
 
 /// Path, then line, column and code: the same order on every run and thread count.

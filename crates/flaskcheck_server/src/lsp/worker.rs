@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use flaskcheck_linter::Overrides;
+use flaskcheck_linter::{paths, LintReport, Overrides};
 use flaskcheck_python::PositionEncoding;
 use lsp_types::{FileChangeType, MessageType, Url};
 
@@ -89,6 +89,9 @@ pub(crate) struct Worker {
     open: BTreeMap<Url, OpenDocument>,
     published: HashMap<Url, Vec<Published>>,
     dirty: BTreeSet<Scope>,
+    /// The document of each scope typed in last since the scope was analysed: its diagnostics are
+    /// published before the rest of the project is checked.
+    typed: BTreeMap<Scope, Url>,
     reports: Sender<Report>,
 }
 
@@ -110,6 +113,7 @@ impl Worker {
             open: BTreeMap::new(),
             published: HashMap::new(),
             dirty: BTreeSet::new(),
+            typed: BTreeMap::new(),
             reports,
         }
     }
@@ -166,7 +170,9 @@ impl Worker {
                 version,
                 text,
             } => {
-                self.set_text(uri, path, version, text);
+                self.set_text(uri.clone(), path, version, text);
+                let scope = self.open[&uri].scope.clone();
+                self.typed.insert(scope, uri);
                 false
             }
             Job::Save { uri } => {
@@ -330,20 +336,49 @@ impl Worker {
             return Ok(0);
         }
         let paths: Vec<PathBuf> = documents.iter().map(|(_, path)| path.clone()).collect();
-        let report = project.check(&paths).map_err(|err| err.to_string())?;
+        let typed = self
+            .typed
+            .remove(scope)
+            .and_then(|uri| Some((self.open.get(&uri)?, uri)))
+            .filter(|(document, _)| document.scope == *scope)
+            .map(|(document, uri)| (uri, document.path.clone(), document.version));
+        let report = match typed {
+            // The typed document's diagnostics first: the rest of the project takes longer.
+            Some((uri, path, version)) => {
+                let overlays = project.overlays().clone();
+                let reports = self.reports.clone();
+                let encoding = self.encoding;
+                let mut first: Option<Vec<Published>> = None;
+                let mut publish = |report: LintReport| {
+                    let open = |path: &Path| overlays.get(&paths::normalize(path)).cloned();
+                    let diagnostics = by_document(&report, &open, encoding)
+                        .remove(path.as_path())
+                        .unwrap_or_default();
+                    let _ = reports.send(Report::Diagnostics {
+                        uri: uri.clone(),
+                        version,
+                        diagnostics: diagnostics.clone(),
+                    });
+                    first = Some(diagnostics);
+                };
+                let report = project
+                    .check_edited(&paths, &path, &mut publish)
+                    .map_err(|err| err.to_string())?;
+                if let Some(diagnostics) = first {
+                    if let Some(document) = self.open.get_mut(&uri) {
+                        document.fresh = false;
+                    }
+                    self.published.insert(uri, diagnostics);
+                }
+                report
+            }
+            None => project.check(&paths).map_err(|err| err.to_string())?,
+        };
         let warnings = project.take_warnings();
 
         let project = &*project;
         let open = |path: &Path| project.overlay(path).cloned();
-        let mut texts = Texts::new(&report, &open, self.encoding);
-        let mut by_path: HashMap<&Path, Vec<Published>> = HashMap::new();
-        for finding in &report.diagnostics {
-            let path = report.file(finding.file).path.as_path();
-            by_path
-                .entry(path)
-                .or_default()
-                .push(texts.diagnostic(finding));
-        }
+        let mut by_path = by_document(&report, &open, self.encoding);
         let count = documents.len();
         for (uri, path) in documents {
             let diagnostics = by_path.remove(path.as_path()).unwrap_or_default();
@@ -373,9 +408,211 @@ impl Worker {
     }
 }
 
+/// A report's findings as published, by the document they are in.
+fn by_document(
+    report: &LintReport,
+    open: &dyn Fn(&Path) -> Option<Arc<str>>,
+    encoding: PositionEncoding,
+) -> HashMap<PathBuf, Vec<Published>> {
+    let mut texts = Texts::new(report, open, encoding);
+    let mut by_path: HashMap<PathBuf, Vec<Published>> = HashMap::new();
+    for finding in &report.diagnostics {
+        let path = &report.file(finding.file).path;
+        by_path
+            .entry(path.clone())
+            .or_default()
+            .push(texts.diagnostic(finding));
+    }
+    by_path
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Root(root) => format!("the project at {}", root.display()),
         Scope::File(path) => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crossbeam_channel::unbounded;
+
+    use super::*;
+
+    const REPOSITORY: &str = "from pymongo import MongoClient\n\ncontacts = MongoClient().crm.contacts\n\n\ndef find_contacts(owner):\n    return contacts.find({\"owner\": owner})\n\n\ndef load_user(user_id):\n    from crm.models import User\n\n    return User.query.get_or_404(user_id)\n";
+
+    const MODELS: &str = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n";
+
+    const ACCOUNTS: &str = "from flask import Flask, jsonify\n\nfrom crm.repository import load_user\n\napp = Flask(__name__)\n\n\n@app.get(\"/users/<int:user_id>\")\ndef show(user_id):\n    return jsonify(load_user(user_id))\n";
+
+    fn view(name: &str) -> String {
+        format!("from flask import Flask, jsonify\n\nfrom crm.repository import find_contacts\n\napp = Flask(__name__)\n\n\n@app.get(\"/{name}/<owner>\")\ndef {name}(owner):\n    return jsonify(list(find_contacts(owner)))\n")
+    }
+
+    /// Mongo finds in `crm/repository.py` whose documents two views return: FC104 is reported
+    /// in the repository by the views' passes. The repository also loads a `User` that a third
+    /// view, `accounts.py`, returns whole (FC101, in the view).
+    fn write_project(root: &Path) -> [PathBuf; 3] {
+        fs::create_dir(root.join("crm")).unwrap();
+        fs::write(root.join("crm/__init__.py"), "").unwrap();
+        fs::write(root.join("crm/models.py"), MODELS).unwrap();
+        fs::write(root.join("crm/repository.py"), REPOSITORY).unwrap();
+        fs::write(root.join("crm/accounts.py"), ACCOUNTS).unwrap();
+        for name in ["contacts", "export"] {
+            fs::write(root.join(format!("crm/{name}.py")), view(name)).unwrap();
+        }
+        ["repository", "contacts", "accounts"].map(|name| root.join(format!("crm/{name}.py")))
+    }
+
+    fn worker(root: &Path) -> (Worker, Receiver<Report>) {
+        let (reports, received) = unbounded();
+        let worker = Worker::new(
+            vec![root.to_path_buf()],
+            Overrides::default(),
+            PositionEncoding::Utf16,
+            2,
+            reports,
+        );
+        (worker, received)
+    }
+
+    /// The diagnostics published since the last call, in order: document, version, and each
+    /// diagnostic's code, line and related locations' lines.
+    fn published(received: &Receiver<Report>) -> Vec<(Url, i32, Vec<String>)> {
+        received
+            .try_iter()
+            .filter_map(|report| match report {
+                Report::Diagnostics {
+                    uri,
+                    version,
+                    diagnostics,
+                } => Some((uri, version, diagnostics.iter().map(shown).collect())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn shown(published: &Published) -> String {
+        let diagnostic = &published.diagnostic;
+        let related: Vec<String> = diagnostic
+            .related_information
+            .iter()
+            .flatten()
+            .map(|related| {
+                let path = related.location.uri.path();
+                let name = path.rsplit('/').next().unwrap_or(path);
+                format!("{name}:{}", related.location.range.start.line)
+            })
+            .collect();
+        format!(
+            "{:?}:{} {} {related:?}",
+            diagnostic.code, diagnostic.range.start.line, diagnostic.message
+        )
+    }
+
+    fn set(worker: &mut Worker, path: &Path, version: i32, text: &str, open: bool) {
+        let uri = Url::from_file_path(path).unwrap();
+        let (path, text) = (path.to_path_buf(), Arc::from(text));
+        worker.apply(if open {
+            Job::Open {
+                uri,
+                path,
+                version,
+                text,
+            }
+        } else {
+            Job::Change {
+                uri,
+                path,
+                version,
+                text,
+            }
+        });
+    }
+
+    /// What a worker shows for each open document: the last diagnostics published for it.
+    fn shown_now(history: &[(Url, i32, Vec<String>)]) -> BTreeMap<Url, (i32, Vec<String>)> {
+        history
+            .iter()
+            .map(|(uri, version, shown)| (uri.clone(), (*version, shown.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn the_typed_document_is_published_first_and_the_end_state_is_a_cold_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let [repository, contacts, accounts] = write_project(&root);
+        let [repository_uri, contacts_uri, accounts_uri] =
+            [&repository, &contacts, &accounts].map(|path| Url::from_file_path(path).unwrap());
+        let (mut worker, received) = worker(&root);
+        set(&mut worker, &repository, 1, REPOSITORY, true);
+        set(&mut worker, &contacts, 1, &view("contacts"), true);
+        set(&mut worker, &accounts, 1, ACCOUNTS, true);
+        worker.analyse_dirty();
+        let mut history = published(&received);
+        assert!(history[0].0 == accounts_uri && history[0].2[0].contains("FC101"));
+
+        // Typing in the repository: its own pass finds nothing; its FC104 comes from the
+        // views' passes, and is published first, before the rest of the project is checked.
+        let typed = format!("{REPOSITORY}\nLIMIT = 10\n");
+        set(&mut worker, &repository, 2, &typed, false);
+        worker.analyse_dirty();
+        let after = published(&received);
+        assert_eq!(after[0].0, repository_uri);
+        assert_eq!(after[0].1, 2);
+        assert_eq!(after[0].2.len(), 1, "{after:?}");
+        assert!(
+            after[0].2[0].contains("FC104")
+                && after[0].2[0].contains("contacts.py:9")
+                && after[0].2[0].contains("export.py:9"),
+            "{after:?}"
+        );
+        assert_eq!(after.len(), 1, "nothing else changed: {after:?}");
+        history.extend(after);
+
+        // Typing in the repository so that it loads chosen fields: the repository first, then
+        // the view it no longer leaks a model to (which the documents' order would put first).
+        let typed = typed.replace(
+            "    return User.query.get_or_404(user_id)\n",
+            "    user = User.query.get_or_404(user_id)\n    return {\"id\": user.id}\n",
+        );
+        set(&mut worker, &repository, 3, &typed, false);
+        worker.analyse_dirty();
+        let after = published(&received);
+        assert_eq!(
+            after
+                .iter()
+                .map(|(uri, version, shown)| (uri, *version, shown.len()))
+                .collect::<Vec<_>>(),
+            [(&repository_uri, 3, 1), (&accounts_uri, 1, 0)]
+        );
+        history.extend(after);
+
+        // Typing in a view that stops returning the documents: the view first, then the
+        // repository, whose finding keeps the other view only.
+        let chosen = view("contacts").replace("jsonify(list(find_contacts(owner)))", "jsonify([])");
+        set(&mut worker, &contacts, 2, &chosen, false);
+        worker.analyse_dirty();
+        let after = published(&received);
+        assert_eq!(
+            after.iter().map(|(uri, _, _)| uri).collect::<Vec<_>>(),
+            [&contacts_uri, &repository_uri]
+        );
+        assert!(after[0].2.is_empty(), "{after:?}");
+        assert!(
+            after[1].2.len() == 1 && !after[1].2[0].contains("contacts.py"),
+            "{after:?}"
+        );
+        history.extend(after);
+
+        let (mut cold, cold_received) = self::worker(&root);
+        set(&mut cold, &repository, 3, &typed, true);
+        set(&mut cold, &contacts, 2, &chosen, true);
+        set(&mut cold, &accounts, 1, ACCOUNTS, true);
+        cold.analyse_dirty();
+        assert_eq!(shown_now(&history), shown_now(&published(&cold_received)));
     }
 }
