@@ -86,7 +86,7 @@ impl Checker<'_> {
             meta: SchemaMeta::default(),
         });
         if enclosing_class.is_none() {
-            let term = self.facts.terms.global(qualname);
+            let term = self.facts.terms.global(&qualname);
             self.scopes
                 .last_mut()
                 .expect("scope")

@@ -237,7 +237,9 @@ impl Checker<'_> {
         if !callee.is_interesting() {
             return TermId::UNKNOWN;
         }
-        let mut args = Vec::new();
+        // Sized for the common call without `*args` or `**kwargs`, so that boxing them is no
+        // reallocation.
+        let mut args = Vec::with_capacity(call.arguments.args.len());
         let mut unpacked = Vec::new();
         for arg in &call.arguments.args {
             match arg {
@@ -245,7 +247,7 @@ impl Checker<'_> {
                 _ => args.push(self.term(arg)),
             }
         }
-        let mut keywords = Vec::new();
+        let mut keywords = Vec::with_capacity(call.arguments.keywords.len());
         for keyword in &call.arguments.keywords {
             let value = self.term(&keyword.value);
             match &keyword.arg {

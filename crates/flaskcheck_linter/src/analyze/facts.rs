@@ -378,7 +378,128 @@ impl FileFacts {
     }
 }
 
+impl FileFacts {
+    /// Gives back the room the walk's `push`es left in the facts' lists. A file's facts live
+    /// until the project pass ends, and a list grown by doubling holds up to twice what it uses:
+    /// on the Flask corpus that slack was about a tenth of the run's peak heap. Every struct is
+    /// taken apart without `..`, so that a new list does not compile until it is listed here.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        let FileFacts {
+            module: _,
+            is_package: _,
+            terms: _,
+            imports,
+            star_imports,
+            globals,
+            classes,
+            functions,
+            responses,
+            calls,
+            url_rules,
+            user_loaders,
+            error_handlers,
+            api_specs,
+            warnings,
+            read_other_files: _,
+            deferred,
+        } = self;
+        imports.shrink_to_fit();
+        star_imports.shrink_to_fit();
+        globals.shrink_to_fit();
+        for class in classes.iter_mut() {
+            let ClassFacts {
+                name: _,
+                qualname: _,
+                name_range: _,
+                bases,
+                keywords,
+                keyword_true,
+                decorators,
+                columns,
+                relationships,
+                methods,
+                attributes,
+                tablename: _,
+                is_abstract: _,
+                meta,
+            } = class;
+            bases.shrink_to_fit();
+            keywords.shrink_to_fit();
+            keyword_true.shrink_to_fit();
+            decorators.iter_mut().for_each(Decorator::shrink_to_fit);
+            decorators.shrink_to_fit();
+            columns.shrink_to_fit();
+            relationships.shrink_to_fit();
+            methods.shrink_to_fit();
+            attributes.shrink_to_fit();
+            let SchemaMeta {
+                model: _,
+                fields,
+                exclude,
+                from_attributes: _,
+            } = meta;
+            fields.iter_mut().for_each(Vec::shrink_to_fit);
+            exclude.iter_mut().for_each(Vec::shrink_to_fit);
+        }
+        classes.shrink_to_fit();
+        for function in functions.iter_mut() {
+            let FunctionFacts {
+                name: _,
+                qualname: _,
+                name_range: _,
+                range: _,
+                kind: _,
+                class: _,
+                parent: _,
+                decorators,
+                params,
+                has_kwargs: _,
+                returns,
+            } = function;
+            decorators.iter_mut().for_each(Decorator::shrink_to_fit);
+            decorators.shrink_to_fit();
+            params.shrink_to_fit();
+            returns.shrink_to_fit();
+        }
+        functions.shrink_to_fit();
+        responses.shrink_to_fit();
+        calls.shrink_to_fit();
+        url_rules.shrink_to_fit();
+        user_loaders.shrink_to_fit();
+        error_handlers.shrink_to_fit();
+        api_specs.shrink_to_fit();
+        warnings.shrink_to_fit();
+        for Deferred {
+            rule: _,
+            range: _,
+            terms,
+            note: _,
+            function: _,
+        } in deferred.iter_mut()
+        {
+            terms.shrink_to_fit();
+        }
+        deferred.shrink_to_fit();
+    }
+}
+
 impl Decorator {
+    fn shrink_to_fit(&mut self) {
+        let Decorator {
+            range: _,
+            callee: _,
+            name: _,
+            path: _,
+            is_call: _,
+            args,
+            str_args,
+            keywords,
+        } = self;
+        args.shrink_to_fit();
+        str_args.shrink_to_fit();
+        keywords.shrink_to_fit();
+    }
+
     fn for_each_term_mut(&mut self, f: &mut dyn FnMut(&mut TermId)) {
         let Decorator {
             range: _,

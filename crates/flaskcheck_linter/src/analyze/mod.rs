@@ -347,6 +347,7 @@ fn analyze_with(
     let too_deep = checker.too_deep;
     checker.facts.terms.finish();
     checker.facts.compact_terms();
+    checker.facts.shrink_to_fit();
     let mut diagnostics = checker.diagnostics;
     if let Some(range) = too_deep {
         diagnostics.push(Diagnostic::new(

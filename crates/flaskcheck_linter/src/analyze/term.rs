@@ -190,11 +190,13 @@ impl Terms {
         id
     }
 
-    pub fn global(&mut self, symbol: impl Into<Symbol>) -> TermId {
-        let symbol = symbol.into();
-        if let Some(&id) = self.globals.get(&symbol) {
+    pub fn global(&mut self, symbol: &str) -> TermId {
+        // Looked up by the borrowed text: most reads of a global name find its term, and then
+        // nothing is allocated.
+        if let Some(&id) = self.globals.get(symbol) {
             return id;
         }
+        let symbol: Symbol = symbol.into();
         let id = self.push(Term::Global(symbol.clone()));
         self.globals.insert(symbol, id);
         id
@@ -237,7 +239,7 @@ impl Terms {
         let id = match self.get(value) {
             Term::Global(symbol) if symbol.len() + attr.len() < MAX_SYMBOL_LEN => {
                 let symbol = format!("{symbol}.{attr}");
-                self.global(symbol)
+                self.global(&symbol)
             }
             _ => self.push(Term::Attr(value, key.1.clone())),
         };

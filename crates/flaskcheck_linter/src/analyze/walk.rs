@@ -237,7 +237,7 @@ impl<'a> Checker<'a> {
         } else {
             format!("{}.{name}", self.facts.module)
         };
-        let term = self.facts.terms.global(symbol);
+        let term = self.facts.terms.global(&symbol);
         self.free_names.insert(Name::new(name), term);
         term
     }
@@ -730,10 +730,10 @@ impl<'a> Checker<'a> {
     }
 
     fn bind_import(&mut self, bound: Name, target: Box<str>, range: TextRange) {
+        let term = self.facts.terms.global(&target);
         if self.in_module_scope() {
-            self.facts.imports.push((bound.clone(), target.clone()));
+            self.facts.imports.push((bound.clone(), target));
         }
-        let term = self.facts.terms.global(target);
         self.scope_mut().env.insert(bound, term);
         let _ = range;
     }
@@ -887,7 +887,7 @@ impl<'a> Checker<'a> {
                 .methods
                 .push((def.name.id.clone(), id)),
             None => {
-                let term = self.facts.terms.global(qualname);
+                let term = self.facts.terms.global(&qualname);
                 self.scope_mut().env.insert(def.name.id.clone(), term);
             }
         }
