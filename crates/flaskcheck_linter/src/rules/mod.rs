@@ -19,6 +19,7 @@ pub(crate) mod hardcoded_secret;
 pub(crate) mod insecure_cookie;
 pub(crate) mod insecure_database_transport;
 pub(crate) mod jwt_verification_disabled;
+mod literal_scan;
 pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
@@ -74,7 +75,13 @@ pub(crate) struct Shared {
     /// The statement whose checks `flow::record_guards` recorded last: every rule that honours
     /// checks calls it on each `if`, and the first records them for all.
     pub guarded: Option<TextRange>,
-    /// The module-level imports that rename what they import (`import x as y`), as of how many
-    /// imports the file had (see `taint::called`).
+    /// The module-level imports that rename what they import (`import x as y`), and how many of
+    /// the file's imports were read for them (see `taint::called`).
     pub renames: Option<(usize, Vec<(Name, Symbol)>)>,
+    /// The string literal `literal_scan::scan` scanned last, and what it found.
+    pub literal: Option<(TextRange, literal_scan::LiteralScan)>,
+    /// The call `authorization::checks_permission` read last, and whether it checks a permission.
+    pub permission_check: Option<(TextRange, bool)>,
+    /// The test `authorization::tests_role` read last, and whether it tests a role.
+    pub role_test: Option<(TextRange, bool)>,
 }

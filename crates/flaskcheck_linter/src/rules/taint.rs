@@ -1058,24 +1058,21 @@ pub(crate) fn is_dotted_name(expr: &Expr) -> bool {
 }
 
 /// Whether `name` is bound by a module-level `import ... as name` of a target `accept` accepts
-/// (the file's renames are collected once for each count of imports).
+/// (the file's renames are collected as its imports are walked: imports are only ever added, so
+/// each is read once).
 fn renamed(checker: &mut Checker<'_>, name: &str, accept: impl Fn(&str) -> bool) -> bool {
-    let count = checker.facts.imports.len();
-    if checker.shared.renames.as_ref().map(|(seen, _)| *seen) != Some(count) {
-        let renames = checker
-            .facts
-            .imports
-            .iter()
-            .filter(|(bound, target)| last_segment(target) != bound.as_str())
-            .cloned()
-            .collect();
-        checker.shared.renames = Some((count, renames));
+    let (seen, renames) = checker.shared.renames.get_or_insert_with(Default::default);
+    if let Some(new) = checker.facts.imports.get(*seen..) {
+        renames.extend(
+            new.iter()
+                .filter(|(bound, target)| last_segment(target) != bound.as_str())
+                .cloned(),
+        );
+        *seen = checker.facts.imports.len();
     }
-    checker.shared.renames.as_ref().is_some_and(|(_, renames)| {
-        renames
-            .iter()
-            .any(|(bound, target)| bound.as_str() == name && accept(target))
-    })
+    renames
+        .iter()
+        .any(|(bound, target)| bound.as_str() == name && accept(target))
 }
 
 /// The argument at `position`, or the keyword `name`.
