@@ -43,10 +43,9 @@ pub(crate) mod template_injection;
 pub(crate) mod unsafe_deserialization;
 pub(crate) mod unscoped_object_lookup;
 
-use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
 
-use crate::analyze::{Checker, Node, NodeKinds, Symbol};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -77,7 +76,7 @@ pub(crate) struct Shared {
     pub guarded: Option<TextRange>,
     /// The module-level imports that rename what they import (`import x as y`), and how many of
     /// the file's imports were read for them (see `taint::called`).
-    pub renames: Option<(usize, Vec<(Name, Symbol)>)>,
+    pub renames: Option<(usize, Vec<taint::Rename>)>,
     /// The string literal `literal_scan::scan` scanned last, and what it found.
     pub literal: Option<(TextRange, literal_scan::LiteralScan)>,
     /// The call `authorization::checks_permission` read last, and whether it checks a permission.
