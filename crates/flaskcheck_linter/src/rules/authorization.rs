@@ -12,10 +12,11 @@
 //! - **whether the app authenticates at all** (a login or JWT library, a user loader).
 
 use flaskcheck_python::ast::{self as ast, Expr};
+use flaskcheck_python::{Ranged, TextRange};
 
 use super::sensitive::words;
 use crate::analyze::term::{Key, Term, TermId, Terms};
-use crate::analyze::{for_each_expr_within, Depth, Visited};
+use crate::analyze::{for_each_expr_within, Checker, Depth, Visited};
 use crate::index::{last_segment, FuncId, ProjectIndex};
 
 /// How deep [`visit_expr`] descends: tests and filters are shallow, generated code is not.
@@ -300,11 +301,12 @@ pub(crate) fn is_permission_check(call: &ast::ExprCall) -> bool {
         }
     }
     // A function whose name says it authorizes (`authorize(post)`, `check_permission(...)`).
-    // Every such word has a `z`, `m` or `w`; most names have none, and skip the searches.
+    // Every such word has a `z`, `m` or `w`; most names have none, and skip the search.
     if name.bytes().any(|b| matches!(b, b'z' | b'm' | b'w'))
-        && ["authoriz", "ermission", "permit", "owns", "owner", "owned"]
-            .iter()
-            .any(|word| name.contains(word))
+        && contains_any(
+            name,
+            &["authoriz", "ermission", "permit", "owns", "owner", "owned"],
+        )
     {
         return true;
     }
@@ -317,6 +319,49 @@ pub(crate) fn is_permission_check(call: &ast::ExprCall) -> bool {
         && words(name)
             .iter()
             .any(|w| CHECK_WORDS.contains(&w.as_str()))
+}
+
+/// Whether one of `words` is in `name`: each position is tested against the words' first bytes
+/// before comparing more (names are short, and a substring search per word costs more to set up
+/// than this costs to run).
+fn contains_any(name: &str, words: &[&str]) -> bool {
+    let name = name.as_bytes();
+    (0..name.len()).any(|at| {
+        words.iter().any(|word| {
+            word.as_bytes().first() == Some(&name[at]) && name[at..].starts_with(word.as_bytes())
+        })
+    })
+}
+
+/// [`is_permission_check`], read once for a call that several rules ask about (FC202 on the
+/// statement the call stands in, FC301 on the call, one after the other).
+pub(crate) fn checks_permission(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bool {
+    once_per_node(&mut checker.shared.permission_check, call.range(), || {
+        is_permission_check(call)
+    })
+}
+
+/// [`is_role_test`], read once for the test of an `if` or `assert` that several rules ask about.
+pub(crate) fn tests_role(checker: &mut Checker<'_>, test: &Expr) -> bool {
+    once_per_node(&mut checker.shared.role_test, test.range(), || {
+        is_role_test(test)
+    })
+}
+
+/// The answer `last` holds for the node at `range`, or `answer()` kept in `last`.
+fn once_per_node(
+    last: &mut Option<(TextRange, bool)>,
+    range: TextRange,
+    answer: impl FnOnce() -> bool,
+) -> bool {
+    match *last {
+        Some((node, known)) if node == range => known,
+        _ => {
+            let known = answer();
+            *last = Some((range, known));
+            known
+        }
+    }
 }
 
 /// Whether one of `wanted` may be a word of `name`, without allocating: a part of a snake_case
@@ -479,6 +524,16 @@ mod tests {
             panic!("an if statement");
         };
         is_role_test(&stmt.test)
+    }
+
+    #[test]
+    fn contains_any_finds_a_word_anywhere() {
+        assert!(contains_any("check_permission", &["ermission", "owns"]));
+        assert!(contains_any("owns", &["ermission", "owns"]));
+        assert!(contains_any("is_owned_by", &["owned"]));
+        assert!(!contains_any("own", &["owns"]));
+        assert!(!contains_any("", &["owns"]));
+        assert!(!contains_any("format", &["authoriz", "permit"]));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use flaskcheck_python::{Ranged, TextRange};
 use super::config_context::{
     is_documentation_dict, is_false, is_local_host, is_test_path, is_true, string_value, uri_host,
 };
-use super::RuleChecks;
+use super::{literal_scan, RuleChecks};
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::diagnostic::Severity;
 use crate::registry::Rule;
@@ -57,7 +57,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             if checker.is_docstring(expr) {
                 return;
             }
-            if !mentions_transport(checker.source(literal.range).as_bytes()) {
+            if !literal_scan::scan(checker, literal.range).mentions_transport() {
                 return;
             }
             let text = literal.value.to_str();
@@ -67,7 +67,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
             }
         }
         Expr::FString(fstring) => {
-            if !mentions_transport(checker.source(fstring.range).as_bytes()) {
+            if !literal_scan::scan(checker, fstring.range).mentions_transport() {
                 return;
             }
             // The literal parts, with a placeholder where values are interpolated.
@@ -124,28 +124,6 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         _ => {}
     }
-}
-
-/// A cheap test before reading a string as a connection string: every setting this rule reads is
-/// `name=value` with `ssl` or `tls` in it, except CockroachDB's `--insecure`.
-fn mentions_transport(bytes: &[u8]) -> bool {
-    // The shortest setting with its quotes: `"ssl=false"`.
-    if bytes.len() < 11 {
-        return false;
-    }
-    let insecure_flag =
-        || memchr::memchr_iter(b'-', bytes).any(|at| bytes[at..].starts_with(b"--insecure"));
-    if memchr::memchr(b'=', bytes).is_none() {
-        return insecure_flag();
-    }
-    let follows = |first: u8, upper: u8, rest: &[u8; 2]| {
-        memchr::memchr2_iter(first, upper, bytes).any(|at| {
-            bytes
-                .get(at + 1..at + 3)
-                .is_some_and(|next| next.eq_ignore_ascii_case(rest))
-        })
-    };
-    follows(b's', b'S', b"sl") || follows(b't', b'T', b"ls") || insecure_flag()
 }
 
 /// What a connection URI or libpq keyword string turns off, if anything.

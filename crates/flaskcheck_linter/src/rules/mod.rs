@@ -19,6 +19,7 @@ pub(crate) mod hardcoded_secret;
 pub(crate) mod insecure_cookie;
 pub(crate) mod insecure_database_transport;
 pub(crate) mod jwt_verification_disabled;
+mod literal_scan;
 pub(crate) mod mass_assignment;
 pub(crate) mod model_in_response;
 mod model_leak;
@@ -42,10 +43,9 @@ pub(crate) mod template_injection;
 pub(crate) mod unsafe_deserialization;
 pub(crate) mod unscoped_object_lookup;
 
-use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::TextRange;
 
-use crate::analyze::{Checker, Node, NodeKinds, Symbol};
+use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
@@ -74,7 +74,13 @@ pub(crate) struct Shared {
     /// The statement whose checks `flow::record_guards` recorded last: every rule that honours
     /// checks calls it on each `if`, and the first records them for all.
     pub guarded: Option<TextRange>,
-    /// The module-level imports that rename what they import (`import x as y`), as of how many
-    /// imports the file had (see `taint::called`).
-    pub renames: Option<(usize, Vec<(Name, Symbol)>)>,
+    /// The module-level imports that rename what they import (`import x as y`), and how many of
+    /// the file's imports were read for them (see `taint::called`).
+    pub renames: Option<(usize, Vec<taint::Rename>)>,
+    /// The string literal `literal_scan::scan` scanned last, and what it found.
+    pub literal: Option<(TextRange, literal_scan::LiteralScan)>,
+    /// The call `authorization::checks_permission` read last, and whether it checks a permission.
+    pub permission_check: Option<(TextRange, bool)>,
+    /// The test `authorization::tests_role` read last, and whether it tests a role.
+    pub role_test: Option<(TextRange, bool)>,
 }

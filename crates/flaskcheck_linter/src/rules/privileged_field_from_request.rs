@@ -14,7 +14,7 @@ use flaskcheck_python::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
 use super::authorization::{
-    callee_last, has_permission_decorator, is_permission_check, is_role_attribute, is_role_test,
+    callee_last, checks_permission, has_permission_decorator, is_role_attribute, tests_role,
 };
 use super::RuleChecks;
 use crate::analyze::term::TermId;
@@ -127,7 +127,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         // used raises when it fails. (One used as a value is read in the test it stands in.)
         Node::Stmt(Stmt::Expr(stmt)) => {
             if let Expr::Call(call) = &*stmt.value {
-                if is_permission_check(call) {
+                if checks_permission(checker, call) {
                     mark_checked(checker);
                 }
             }
@@ -152,7 +152,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         }
         Node::Stmt(
             Stmt::If(ast::StmtIf { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }),
-        ) if is_role_test(test) => mark_checked(checker),
+        ) if tests_role(checker, test) => mark_checked(checker),
         _ => {}
     }
 }

@@ -14,7 +14,7 @@
 use flaskcheck_python::ast::{Expr, FStringPart, InterpolatedStringElement};
 use flaskcheck_python::{Ranged, TextRange, TextSize};
 
-use super::RuleChecks;
+use super::{literal_scan, RuleChecks};
 use crate::analyze::term::{Term, TermId, Terms};
 use crate::analyze::{Checker, Node, NodeKinds, Visited};
 use crate::check::ProjectContext;
@@ -98,12 +98,11 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
     if !matches!(expr, Expr::StringLiteral(_) | Expr::FString(_)) || checker.is_docstring(expr) {
         return;
     }
-    let source = checker.file.text();
     // Most strings are not SQL: look for the keyword before building anything.
-    let raw = &source.as_bytes()[expr.range().start().to_usize()..expr.range().end().to_usize()];
-    if !contains_select(raw) {
+    if !literal_scan::scan(checker, expr.range()).has_select() {
         return;
     }
+    let source = checker.file.text();
     let mut string = StringText::new();
     match expr {
         Expr::StringLiteral(literal) => {
@@ -289,14 +288,6 @@ fn carries_rows_in(terms: &Terms, term: TermId, budget: u32, visited: &mut Visit
         },
         _ => false,
     }
-}
-
-/// Whether `raw` contains `select` in any case, found with `memchr` on its first letter.
-fn contains_select(raw: &[u8]) -> bool {
-    memchr::memchr2_iter(b's', b'S', raw).any(|at| {
-        raw.get(at + 1..at + 6)
-            .is_some_and(|rest| rest.eq_ignore_ascii_case(b"elect"))
-    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

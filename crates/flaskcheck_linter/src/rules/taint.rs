@@ -12,6 +12,7 @@
 
 use std::cell::RefCell;
 
+use flaskcheck_python::ast::name::Name;
 use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::TextRange;
 use rustc_hash::FxHashMap;
@@ -1012,7 +1013,7 @@ pub(crate) fn called(
         Expr::Attribute(attr) if wanted(attr.attr.id.as_str()) => {
             let root = dotted_root(&attr.value)?;
             let known = packages.contains(&root)
-                || renamed(checker, root, |target| {
+                || renamed(checker, root, |target, _| {
                     packages.contains(&target.split('.').next().unwrap_or(target))
                 });
             if !known {
@@ -1022,11 +1023,7 @@ pub(crate) fn called(
         }
         Expr::Name(name) if wanted(name.id.as_str()) => checker.qualified_name(&call.func),
         // `from mako.template import Template as MakoTemplate`: the name it was imported as.
-        Expr::Name(name)
-            if renamed(checker, name.id.as_str(), |target| {
-                wanted(last_segment(target))
-            }) =>
-        {
+        Expr::Name(name) if renamed(checker, name.id.as_str(), |_, last| wanted(last)) => {
             checker.qualified_name(&call.func)
         }
         _ => None,
@@ -1057,24 +1054,37 @@ pub(crate) fn is_dotted_name(expr: &Expr) -> bool {
     }
 }
 
+/// A module-level import that binds another name than its target's last (`import pandas as pd`,
+/// `from flask_babel import gettext as _`).
+#[derive(Debug)]
+pub(crate) struct Rename {
+    bound: Name,
+    target: Symbol,
+    /// Where the target's last segment starts: the sink rules ask for it on each call of the name.
+    last: usize,
+}
+
 /// Whether `name` is bound by a module-level `import ... as name` of a target `accept` accepts
-/// (the file's renames are collected once for each count of imports).
-fn renamed(checker: &mut Checker<'_>, name: &str, accept: impl Fn(&str) -> bool) -> bool {
-    let count = checker.facts.imports.len();
-    if checker.shared.renames.as_ref().map(|(seen, _)| *seen) != Some(count) {
-        let renames = checker
-            .facts
-            .imports
-            .iter()
-            .filter(|(bound, target)| last_segment(target) != bound.as_str())
-            .cloned()
-            .collect();
-        checker.shared.renames = Some((count, renames));
+/// (given the target and its last segment). The file's renames are collected as its imports are
+/// walked: imports are only ever added, so each is read once.
+fn renamed(checker: &mut Checker<'_>, name: &str, accept: impl Fn(&str, &str) -> bool) -> bool {
+    let imports = &checker.facts.imports;
+    let (seen, renames) = checker.shared.renames.get_or_insert_with(Default::default);
+    if *seen < imports.len() {
+        for (bound, target) in &imports[*seen..] {
+            let last = last_segment(target);
+            if last != bound.as_str() {
+                renames.push(Rename {
+                    bound: bound.clone(),
+                    target: target.clone(),
+                    last: target.len() - last.len(),
+                });
+            }
+        }
+        *seen = imports.len();
     }
-    checker.shared.renames.as_ref().is_some_and(|(_, renames)| {
-        renames
-            .iter()
-            .any(|(bound, target)| bound.as_str() == name && accept(target))
+    renames.iter().any(|rename| {
+        rename.bound.as_str() == name && accept(&rename.target, &rename.target[rename.last..])
     })
 }
 

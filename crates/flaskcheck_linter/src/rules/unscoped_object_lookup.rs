@@ -18,8 +18,8 @@ use flaskcheck_python::ast::{self as ast, Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::authorization::{
-    authenticates, callee_last, has_permission_decorator, is_identity, is_identity_term,
-    is_permission_check, is_role_test, mentions_identity, visit_expr,
+    authenticates, callee_last, checks_permission, has_permission_decorator, is_identity,
+    is_identity_term, mentions_identity, tests_role, visit_expr,
 };
 use super::sensitive::{is_personal, is_sensitive, words};
 use super::RuleChecks;
@@ -187,7 +187,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
                 }
                 _ => {}
             }
-            if is_permission_check(call) {
+            if checks_permission(checker, call) {
                 mark_checked(checker);
             }
         }
@@ -211,7 +211,7 @@ fn check(checker: &mut Checker<'_>, node: Node<'_>) {
         // check, and proves nothing about the record.
         Node::Stmt(
             Stmt::If(ast::StmtIf { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }),
-        ) if mentions_identity(test) || is_role_test(test) => {
+        ) if mentions_identity(test) || tests_role(checker, test) => {
             mark_checked(checker);
         }
         // `user.email = ...` changes the record.
