@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::ModuleName;
@@ -14,16 +15,25 @@ pub struct PackageCache {
 }
 
 impl PackageCache {
+    /// Looks at the folders that hold `files` on the current rayon pool, so that naming the files
+    /// afterwards (which is serial) finds most folders known: one `stat` per folder either way.
+    pub fn look_at_folders_of(&mut self, files: &[&Path]) {
+        let mut folders: Vec<&Path> = files.iter().filter_map(|file| file.parent()).collect();
+        // Sorted files put a folder's files side by side; a folder seen twice is looked at twice.
+        folders.dedup();
+        folders.retain(|folder| !self.is_package.contains_key(*folder));
+        let known: Vec<(PathBuf, bool)> = folders
+            .par_iter()
+            .map(|folder| (folder.to_path_buf(), holds_init(folder)))
+            .collect();
+        self.is_package.extend(known);
+    }
+
     fn is_package(&mut self, dir: &Path) -> bool {
         if let Some(&known) = self.is_package.get(dir) {
             return known;
         }
-        let dir_for_fs = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let known = dir_for_fs.join("__init__.py").is_file();
+        let known = holds_init(dir);
         self.is_package.insert(dir.to_path_buf(), known);
         known
     }
@@ -65,6 +75,16 @@ impl PackageCache {
             is_package,
         }
     }
+}
+
+/// Whether the folder holds an `__init__.py` (a regular file, or a link to one).
+fn holds_init(dir: &Path) -> bool {
+    let dir_for_fs = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    dir_for_fs.join("__init__.py").is_file()
 }
 
 #[cfg(test)]

@@ -258,13 +258,20 @@ impl Project {
         let (paths, unreadable, discover_warnings) = discovered?;
         self.timings.discover = elapsed;
 
+        // In a project run the module is named from the absolute path, so that a file has one
+        // name however it was reached.
+        let by_absolute = self.config.root.is_some();
         let mut packages = PackageCache::default();
+        let to_name: Vec<&Path> = paths
+            .iter()
+            .map(|(shown, absolute)| if by_absolute { absolute } else { shown }.as_path())
+            .collect();
+        self.pool.install(|| packages.look_at_folders_of(&to_name));
+        drop(to_name);
         let named: Vec<(PathBuf, PathBuf, ModuleName)> = paths
             .into_iter()
             .map(|(shown, absolute)| {
-                // In a project run the module is named from the absolute path, so that a file
-                // has one name however it was reached.
-                let module = if self.config.root.is_some() {
+                let module = if by_absolute {
                     packages.module_name(&absolute)
                 } else {
                     packages.module_name(&shown)
@@ -436,20 +443,21 @@ impl Project {
             found.warnings.extend(more.warnings);
         }
         let spelling = Spelling::new(&self.config.paths, &self.cwd);
+        // Per file, on the pool: pure path arithmetic, but thousands of allocations.
         let mut files: Vec<(PathBuf, PathBuf)> = found
             .files
-            .into_iter()
+            .into_par_iter()
             .map(|path| {
                 let absolute = root::absolute(&path, &self.cwd);
                 (spelling.of(&absolute), absolute)
             })
-            .chain(
-                unsaved
-                    .into_iter()
-                    .filter(|absolute| absolute.starts_with(project_root))
-                    .map(|absolute| (spelling.of(&absolute), absolute)),
-            )
             .collect();
+        files.extend(
+            unsaved
+                .into_iter()
+                .filter(|absolute| absolute.starts_with(project_root))
+                .map(|absolute| (spelling.of(&absolute), absolute)),
+        );
         files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         files.dedup_by(|a, b| a.0 == b.0);
         let mut unreadable: Vec<(PathBuf, String)> = found
