@@ -15,32 +15,45 @@ pub struct PackageCache {
 }
 
 impl PackageCache {
-    /// Looks at the folders that hold `files` on the current rayon pool, so that naming the files
-    /// afterwards (which is serial) finds most folders known: one `stat` per folder either way.
+    /// Looks at every folder that naming `files` walks through (each file's folder, and the folder
+    /// above each package), level by level on the current rayon pool, so that the files can then
+    /// be named in parallel with lookups alone: one `stat` per folder, as when naming them one by
+    /// one.
     pub fn look_at_folders_of(&mut self, files: &[&Path]) {
-        let mut folders: Vec<&Path> = files.iter().filter_map(|file| file.parent()).collect();
-        // Sorted files put a folder's files side by side; a folder seen twice is looked at twice.
-        folders.dedup();
-        folders.retain(|folder| !self.is_package.contains_key(*folder));
-        let known: Vec<(PathBuf, bool)> = folders
-            .par_iter()
-            .map(|folder| (folder.to_path_buf(), holds_init(folder)))
-            .collect();
-        self.is_package.extend(known);
+        let mut level: Vec<&Path> = files.iter().filter_map(|file| file.parent()).collect();
+        while !level.is_empty() {
+            level.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+            level.dedup();
+            level.retain(|folder| !self.is_package.contains_key(*folder));
+            let known: Vec<(&Path, bool)> = level
+                .par_iter()
+                .map(|folder| (*folder, holds_init(folder)))
+                .collect();
+            level = known
+                .iter()
+                .filter(|(_, is_package)| *is_package)
+                .filter_map(|(folder, _)| folder.parent())
+                .collect();
+            self.is_package.extend(
+                known
+                    .into_iter()
+                    .map(|(folder, is_package)| (folder.to_path_buf(), is_package)),
+            );
+        }
     }
 
-    fn is_package(&mut self, dir: &Path) -> bool {
-        if let Some(&known) = self.is_package.get(dir) {
-            return known;
-        }
-        let known = holds_init(dir);
-        self.is_package.insert(dir.to_path_buf(), known);
-        known
+    /// Whether `dir` is a package: known from [`PackageCache::look_at_folders_of`], else looked
+    /// at now.
+    fn is_package(&self, dir: &Path) -> bool {
+        self.is_package
+            .get(dir)
+            .copied()
+            .unwrap_or_else(|| holds_init(dir))
     }
 
     /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages;
     /// `pkg/__init__.py` → `pkg` (a package); a file outside any package → its stem.
-    pub fn module_name(&mut self, path: &Path) -> ModuleName {
+    pub fn module_name(&self, path: &Path) -> ModuleName {
         let stem = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
@@ -106,7 +119,7 @@ mod tests {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "").unwrap();
         }
-        let mut cache = PackageCache::default();
+        let cache = PackageCache::default();
         let name = cache.module_name(&root.join("app/api/users.py"));
         assert_eq!(&*name.name, "app.api.users");
         assert!(!name.is_package);

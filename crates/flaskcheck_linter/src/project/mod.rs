@@ -269,17 +269,20 @@ impl Project {
             .collect();
         self.pool.install(|| packages.look_at_folders_of(&to_name));
         drop(to_name);
-        let named: Vec<(PathBuf, PathBuf, ModuleName)> = paths
-            .into_iter()
-            .map(|(shown, absolute)| {
-                let module = if by_absolute {
-                    packages.module_name(&absolute)
-                } else {
-                    packages.module_name(&shown)
-                };
-                (shown, absolute, module)
-            })
-            .collect();
+        let packages = &packages;
+        let named: Vec<(PathBuf, PathBuf, ModuleName)> = self.pool.install(|| {
+            paths
+                .into_par_iter()
+                .map(|(shown, absolute)| {
+                    let module = if by_absolute {
+                        packages.module_name(&absolute)
+                    } else {
+                        packages.module_name(&shown)
+                    };
+                    (shown, absolute, module)
+                })
+                .collect()
+        });
 
         let mut previous: FxHashMap<PathBuf, ProjectFile> = std::mem::take(&mut self.files)
             .into_iter()
