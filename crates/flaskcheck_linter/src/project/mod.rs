@@ -808,9 +808,9 @@ impl Project {
                     .collect();
                 // The project's files know their absolute paths (making them again was 9% of the
                 // project pass's instructions, on one thread); the unreadable folders after them
-                // do not.
+                // do not. On the pool: `Path::starts_with` compares component by component.
                 files
-                    .iter()
+                    .par_iter()
                     .map(|file| {
                         let absolute = match self.files.get(file.id.index()) {
                             Some(known) => {
