@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{Match, WalkBuilder, WalkState};
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::glob::{FilePattern, FilePatternSet};
@@ -188,9 +189,10 @@ pub fn discover(
             }
         }
     }
-    for file in &mut found.files {
-        *file = normalize(file);
-    }
+    found
+        .files
+        .par_iter_mut()
+        .for_each(|file| *file = normalize(file));
     // By bytes, not by components: the same order on every run, at a fraction of the cost.
     found
         .files

@@ -15,6 +15,7 @@ mod value;
 use std::any::Any;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use classify::ClassFlags;
@@ -77,11 +78,9 @@ pub struct ProjectIndex<'a> {
     classes_by_qualname: FxHashMap<&'a str, ClassId>,
     classes_by_name: FxHashMap<&'a str, Vec<ClassId>>,
     functions_by_qualname: FxHashMap<&'a str, FuncId>,
-    /// Each module-level assignment by file and name (its place in `FileFacts::globals`), and the
-    /// last module-level import of each name (its place in `FileFacts::imports`): looked up for
-    /// every module-level name the evaluator resolves.
-    globals_by_name: FxHashMap<(FileId, &'a str), u32>,
-    imports_by_name: FxHashMap<(FileId, &'a str), u32>,
+    /// Each file's module-level names, by file id: looked up for every module-level name the
+    /// evaluator resolves.
+    names: Vec<ModuleNames<'a>>,
     class_flags: Vec<ClassFlags>,
     /// Project ancestors of each class, nearest first.
     ancestors: Vec<Vec<ClassId>>,
@@ -97,6 +96,31 @@ pub struct ProjectIndex<'a> {
     error_handler_types: FxHashMap<FuncId, Vec<(FileId, TermId)>>,
     /// Project-wide results rules compute once and share between files (see [`Self::memo`]).
     memos: Mutex<FxHashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// One file's module-level names: each assignment (its place in `FileFacts::globals`) and the last
+/// import of each name (its place in `FileFacts::imports`). Per file, so that the files' maps are
+/// built in parallel.
+#[derive(Default)]
+struct ModuleNames<'a> {
+    globals: FxHashMap<&'a str, u32>,
+    imports: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> ModuleNames<'a> {
+    fn of(facts: &'a FileFacts) -> Self {
+        let mut globals =
+            FxHashMap::with_capacity_and_hasher(facts.globals.len(), Default::default());
+        for (position, binding) in facts.globals.iter().enumerate() {
+            globals.insert(binding.name.as_str(), position as u32);
+        }
+        let mut imports =
+            FxHashMap::with_capacity_and_hasher(facts.imports.len(), Default::default());
+        for (position, (bound, _)) in facts.imports.iter().enumerate() {
+            imports.insert(bound.as_str(), position as u32);
+        }
+        ModuleNames { globals, imports }
+    }
 }
 
 /// A function that puts (something made from) one of its parameters into a response:
@@ -121,8 +145,7 @@ impl<'a> ProjectIndex<'a> {
             classes_by_qualname: FxHashMap::default(),
             classes_by_name: FxHashMap::default(),
             functions_by_qualname: FxHashMap::default(),
-            globals_by_name: FxHashMap::default(),
-            imports_by_name: FxHashMap::default(),
+            names: Vec::new(),
             class_flags: Vec::new(),
             ancestors: Vec::new(),
             relationships: Vec::new(),
@@ -133,31 +156,63 @@ impl<'a> ProjectIndex<'a> {
             error_handler_types: FxHashMap::default(),
             memos: Mutex::new(FxHashMap::default()),
         };
-        index.register();
+        // The build is serial work between two parallel phases: what does not depend on the rest
+        // runs beside it (each file's names beside the project's tables; the response wrappers,
+        // which read the facts alone, beside the classification and what follows from it).
+        let facts = index.files.clone();
+        let (names, ()) = rayon::join(
+            || {
+                facts
+                    .par_iter()
+                    .map(|facts| facts.map(ModuleNames::of).unwrap_or_default())
+                    .collect()
+            },
+            || index.register(),
+        );
+        index.names = names;
+        let function_offsets = index.function_offsets.clone();
+        let (wrappers, ()) = rayon::join(
+            || find_wrappers(&facts, &function_offsets),
+            || index.classify(),
+        );
+        index.wrappers = wrappers;
+        index
+    }
+
+    /// What each class is, and what follows from it: relationships, views, entry points.
+    fn classify(&mut self) {
         // A base can depend on another class's kind through a value (`db = MySQLAlchemy()`, then
         // `class User(db.Model)` needs to know `MySQLAlchemy` is a `SQLAlchemy`), so classify
         // again with what the previous round found until nothing changes (twice in practice).
         for _ in 0..4 {
-            let (flags, ancestors) = classify::classify_all(&index);
-            let settled = flags == index.class_flags;
-            index.class_flags = flags;
-            index.ancestors = ancestors;
+            let (flags, ancestors) = classify::classify_all(self);
+            let settled = flags == self.class_flags;
+            self.class_flags = flags;
+            self.ancestors = ancestors;
             if settled {
                 break;
             }
         }
-        index.relationships = index.resolve_relationships();
-        let (mut views, error_handler_types) = index.find_views();
-        index.client_params = index.find_entry_points(&mut views);
-        index.views = views;
-        index.error_handler_types = error_handler_types;
-        index.wrappers = index.find_wrappers();
-        index
+        self.relationships = self.resolve_relationships();
+        let (mut views, error_handler_types) = self.find_views();
+        self.client_params = self.find_entry_points(&mut views);
+        self.views = views;
+        self.error_handler_types = error_handler_types;
     }
 
     /// Files, modules, classes and functions by name. Files come in path order, so where two
     /// files claim one name the first path wins, the same on every run.
     fn register(&mut self) {
+        let (classes, functions) = self.files.iter().flatten().fold((0, 0), |(c, f), facts| {
+            (c + facts.classes.len(), f + facts.functions.len())
+        });
+        // Sized up front: growing these maps (rehashing every key) was half the build.
+        self.modules.reserve(self.files.len());
+        self.classes.reserve(classes);
+        self.functions.reserve(functions);
+        self.classes_by_qualname.reserve(classes);
+        self.classes_by_name.reserve(classes);
+        self.functions_by_qualname.reserve(functions);
         for (file_index, facts) in self.files.clone().into_iter().enumerate() {
             let file = FileId(file_index as u32);
             self.class_offsets.push(self.classes.len() as u32);
@@ -185,26 +240,19 @@ impl<'a> ProjectIndex<'a> {
             for &loader in &facts.user_loaders {
                 self.user_loaders.push(self.function_id(file, loader));
             }
-            for (position, binding) in facts.globals.iter().enumerate() {
-                self.globals_by_name
-                    .insert((file, &binding.name), position as u32);
-            }
-            for (position, (bound, _)) in facts.imports.iter().enumerate() {
-                self.imports_by_name.insert((file, bound), position as u32);
-            }
         }
     }
 
     /// The module-level assignment of `name` in `file`.
     pub fn global_binding(&self, file: FileId, name: &str) -> Option<&'a GlobalBinding> {
-        let position = *self.globals_by_name.get(&(file, name))?;
+        let position = *self.names.get(file.index())?.globals.get(name)?;
         self.facts(file)?.globals.get(position as usize)
     }
 
     /// What the last module-level import of `name` in `file` names (`blog.models.User` for
     /// `from .models import User`).
     pub fn imported(&self, file: FileId, name: &str) -> Option<&'a str> {
-        let position = *self.imports_by_name.get(&(file, name))?;
+        let position = *self.names.get(file.index())?.imports.get(name)?;
         Some(&self.facts(file)?.imports.get(position as usize)?.1)
     }
 
@@ -439,44 +487,6 @@ impl<'a> ProjectIndex<'a> {
         self.wrappers.get(&function)
     }
 
-    fn find_wrappers(&self) -> FxHashMap<FuncId, ResponseWrapper> {
-        let mut wrappers: FxHashMap<FuncId, ResponseWrapper> = FxHashMap::default();
-        for (file_index, facts) in self.files.iter().enumerate() {
-            let Some(facts) = facts else { continue };
-            let file = FileId(file_index as u32);
-            for sink in &facts.responses {
-                if let Some(local) = sink.function {
-                    if facts.terms.mentions_param(sink.value, 8) {
-                        wrappers
-                            .entry(self.function_id(file, local))
-                            .or_default()
-                            .sinks
-                            .push(sink.value);
-                    }
-                }
-            }
-        }
-        // Calls that pass a parameter on matter only inside functions that may wrap a response;
-        // which those are is known after the sinks, so a second look collects them.
-        for (file_index, facts) in self.files.iter().enumerate() {
-            let Some(facts) = facts else { continue };
-            let file = FileId(file_index as u32);
-            for call in &facts.calls {
-                if let Some(local) = call.function {
-                    if facts.terms.mentions_param(call.call, 8) {
-                        wrappers
-                            .entry(self.function_id(file, local))
-                            .or_default()
-                            .calls
-                            .push(call.call);
-                    }
-                }
-            }
-        }
-        wrappers.retain(|_, wrapper| !wrapper.sinks.is_empty() || !wrapper.calls.is_empty());
-        wrappers
-    }
-
     #[allow(clippy::type_complexity)]
     fn find_views(&self) -> (Vec<ViewInfo>, FxHashMap<FuncId, Vec<(FileId, TermId)>>) {
         let mut views = vec![ViewInfo::default(); self.functions.len()];
@@ -579,6 +589,50 @@ impl<'a> ProjectIndex<'a> {
         };
         mentions(&facts.terms, term, names, 8)
     }
+}
+
+/// The functions that put (something made from) a parameter into a response, and those that pass
+/// a parameter on to another function: candidates for [`ResponseWrapper`]. Reads the facts alone.
+fn find_wrappers(
+    files: &[Option<&FileFacts>],
+    function_offsets: &[u32],
+) -> FxHashMap<FuncId, ResponseWrapper> {
+    let function_id = |file: FileId, local: LocalId| FuncId(function_offsets[file.index()] + local);
+    let mut wrappers: FxHashMap<FuncId, ResponseWrapper> = FxHashMap::default();
+    for (file_index, facts) in files.iter().enumerate() {
+        let Some(facts) = facts else { continue };
+        let file = FileId(file_index as u32);
+        for sink in &facts.responses {
+            if let Some(local) = sink.function {
+                if facts.terms.mentions_param(sink.value, 8) {
+                    wrappers
+                        .entry(function_id(file, local))
+                        .or_default()
+                        .sinks
+                        .push(sink.value);
+                }
+            }
+        }
+    }
+    // Calls that pass a parameter on matter only inside functions that may wrap a response;
+    // which those are is known after the sinks, so a second look collects them.
+    for (file_index, facts) in files.iter().enumerate() {
+        let Some(facts) = facts else { continue };
+        let file = FileId(file_index as u32);
+        for call in &facts.calls {
+            if let Some(local) = call.function {
+                if facts.terms.mentions_param(call.call, 8) {
+                    wrappers
+                        .entry(function_id(file, local))
+                        .or_default()
+                        .calls
+                        .push(call.call);
+                }
+            }
+        }
+    }
+    wrappers.retain(|_, wrapper| !wrapper.sinks.is_empty() || !wrapper.calls.is_empty());
+    wrappers
 }
 
 pub(crate) const HTTP_METHODS: &[&str] =
