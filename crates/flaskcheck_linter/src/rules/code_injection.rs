@@ -4,7 +4,6 @@
 //! module name of `importlib.import_module`/`__import__`, and the allow-list checks of each
 //! function; the project pass reports those the client's data reaches (`taint::sinks_reached`).
 
-use flaskcheck_python::ast::{Expr, Stmt};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
@@ -31,10 +30,7 @@ const SINK: Sink = Sink {
 const HELP: &str = "do not run code or import modules named by the client: map its choice to functions or modules through a fixed dict, or parse data with `ast.literal_eval`/`json.loads`";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::CodeInjection, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::CodeInjection, node) else {
         return;
     };
     let Some(symbol) = taint::called(

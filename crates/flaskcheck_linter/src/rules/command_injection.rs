@@ -6,7 +6,7 @@
 //! `asyncio.create_subprocess_exec`, `pty.spawn`). The project pass reports the client's data in
 //! the shell text or the program (high), or in an argument (medium: argument injection).
 
-use flaskcheck_python::ast::{self as ast, Expr, Stmt};
+use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::Ranged;
 
 use super::config_context::is_true;
@@ -63,10 +63,7 @@ fn is_command_function(name: &str) -> bool {
 }
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::CommandInjection, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::CommandInjection, node) else {
         return;
     };
     let Some(symbol) = taint::called(

@@ -180,6 +180,21 @@ fn shapes(expr: &Expr, found: &mut [Option<Check>; 3], depth: u32) {
 /// How deep a condition is read for checks.
 const CONDITION_DEPTH: u32 = 16;
 
+/// The call a guard-honouring rule's `ast` check looks at. Its checks are called on calls and on
+/// `if`/`assert` statements (`NodeKinds::CALL | IF | ASSERT`): a statement's guards are recorded
+/// for `rule` here, and only a call is handed back.
+pub(crate) fn call_or_record_guards<'a>(
+    checker: &mut Checker<'_>,
+    rule: Rule,
+    node: Node<'a>,
+) -> Option<&'a ast::ExprCall> {
+    if let Node::Expr(Expr::Call(call)) = node {
+        return Some(call);
+    }
+    record_guards(checker, rule, node);
+    None
+}
+
 /// Records the checks in `node` (an `if` or an `assert`) that guard a value, for the project
 /// checks of the rules that honour them (`rule` is the one recording; every kind is recorded, once
 /// per statement). A check in an `if` guards its body, and the rest of the function when the body

@@ -6,7 +6,7 @@
 //! made absolute and tested to be in a folder); the project pass reports paths the client's data
 //! reaches unchecked. `os.path.join` is not a sink: the path it builds is followed to its use.
 
-use flaskcheck_python::ast::{self as ast, Expr, Stmt};
+use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
@@ -106,10 +106,7 @@ fn is_path_method(name: &str) -> Option<&'static str> {
 }
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::PathTraversal, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::PathTraversal, node) else {
         return;
     };
     if let Expr::Attribute(attr) = &*call.func {

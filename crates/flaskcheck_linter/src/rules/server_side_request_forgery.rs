@@ -8,7 +8,7 @@
 //! the client's data reaches: high when it can choose the host, low when only the path or query
 //! after a base it does not choose.
 
-use flaskcheck_python::ast::{Expr, Stmt};
+use flaskcheck_python::ast::Expr;
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
@@ -67,10 +67,8 @@ fn is_client_class(symbol: &str) -> bool {
 }
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::ServerSideRequestForgery, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::ServerSideRequestForgery, node)
+    else {
         return;
     };
     let name = match &*call.func {

@@ -82,8 +82,8 @@ const STATEMENT_KEYWORDS: &[&str] = &["sql", "statement", "query", "operation", 
 const ESCAPE: &str = "escape";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        return flow::record_guards(checker, Rule::SqlBuiltFromStrings, node);
+    let Some(call) = flow::call_or_record_guards(checker, Rule::SqlBuiltFromStrings, node) else {
+        return;
     };
     if let Expr::Attribute(attr) = &*call.func {
         if attr.attr.id.as_str() == "replace" {

@@ -6,7 +6,7 @@
 //! The values a template is rendered with are not the template: they are escaped data (FC602 is
 //! about them).
 
-use flaskcheck_python::ast::{Expr, Stmt};
+use flaskcheck_python::ast::Expr;
 use flaskcheck_python::Ranged;
 
 use super::flow::{self, Check};
@@ -33,10 +33,7 @@ const SINK: Sink = Sink {
 const HELP: &str = "keep templates in files or constants and pass the client's data as values: `render_template(\"page.html\", name=name)`, `render_template_string(TEMPLATE, name=name)`";
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::TemplateInjection, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::TemplateInjection, node) else {
         return;
     };
     let template = match &*call.func {

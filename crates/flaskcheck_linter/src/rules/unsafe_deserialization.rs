@@ -6,7 +6,7 @@
 //! (high), and YAML loaded without a safe loader from any other value (medium: the loader is the
 //! bug, wherever the text comes from).
 
-use flaskcheck_python::ast::{self as ast, Expr, Stmt};
+use flaskcheck_python::ast::{self as ast, Expr};
 use flaskcheck_python::Ranged;
 
 use super::config_context::is_test_path;
@@ -53,10 +53,7 @@ fn is_loader_function(name: &str) -> bool {
 }
 
 fn check(checker: &mut Checker<'_>, node: Node<'_>) {
-    let Node::Expr(Expr::Call(call)) = node else {
-        if let Node::Stmt(Stmt::If(_) | Stmt::Assert(_)) = node {
-            flow::record_guards(checker, Rule::UnsafeDeserialization, node);
-        }
+    let Some(call) = flow::call_or_record_guards(checker, Rule::UnsafeDeserialization, node) else {
         return;
     };
     let Some(symbol) = taint::called(
