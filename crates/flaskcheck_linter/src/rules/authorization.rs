@@ -12,8 +12,9 @@
 //! - **whether the app authenticates at all** (a login or JWT library, a user loader).
 
 use flaskcheck_python::ast::{self as ast, Expr};
-use flaskcheck_python::{Ranged, TextRange};
+use flaskcheck_python::Ranged;
 
+use super::once_per_node;
 use super::sensitive::words;
 use crate::analyze::term::{Key, Term, TermId, Terms};
 use crate::analyze::{for_each_expr_within, Checker, Depth, Visited};
@@ -346,22 +347,6 @@ pub(crate) fn tests_role(checker: &mut Checker<'_>, test: &Expr) -> bool {
     once_per_node(&mut checker.shared.role_test, test.range(), || {
         is_role_test(test)
     })
-}
-
-/// The answer `last` holds for the node at `range`, or `answer()` kept in `last`.
-fn once_per_node(
-    last: &mut Option<(TextRange, bool)>,
-    range: TextRange,
-    answer: impl FnOnce() -> bool,
-) -> bool {
-    match *last {
-        Some((node, known)) if node == range => known,
-        _ => {
-            let known = answer();
-            *last = Some((range, known));
-            known
-        }
-    }
 }
 
 /// Whether one of `wanted` may be a word of `name`, without allocating: a part of a snake_case

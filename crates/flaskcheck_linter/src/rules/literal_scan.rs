@@ -7,6 +7,7 @@
 
 use flaskcheck_python::TextRange;
 
+use super::once_per_node;
 use crate::analyze::Checker;
 
 /// What one scan of a literal's source found.
@@ -101,14 +102,10 @@ impl LiteralScan {
 /// The scan of the string literal (or f-string) at `range`, made once for all the rules that ask
 /// about the same node: they are called one after the other on it.
 pub(crate) fn scan(checker: &mut Checker<'_>, range: TextRange) -> LiteralScan {
-    if let Some((scanned, scan)) = checker.shared.literal {
-        if scanned == range {
-            return scan;
-        }
-    }
-    let scan = LiteralScan::of(checker.source(range).as_bytes());
-    checker.shared.literal = Some((range, scan));
-    scan
+    let file = checker.file;
+    once_per_node(&mut checker.shared.literal, range, || {
+        LiteralScan::of(file.text()[range].as_bytes())
+    })
 }
 
 #[cfg(test)]

@@ -48,6 +48,24 @@ use flaskcheck_python::TextRange;
 use crate::analyze::{Checker, Node, NodeKinds};
 use crate::check::ProjectContext;
 
+/// The answer `last` holds for the node at `range`, or `answer()`, kept in `last`: for what
+/// several rules' `ast` checks ask about the same node, called one after the other on it (the
+/// memos in [`Shared`]).
+pub(crate) fn once_per_node<T: Copy>(
+    last: &mut Option<(TextRange, T)>,
+    range: TextRange,
+    answer: impl FnOnce() -> T,
+) -> T {
+    match *last {
+        Some((node, known)) if node == range => known,
+        _ => {
+            let known = answer();
+            *last = Some((range, known));
+            known
+        }
+    }
+}
+
 pub(crate) type AstCheck = for<'a, 'b> fn(&mut Checker<'a>, Node<'b>);
 pub(crate) type ProjectCheck = fn(&mut ProjectContext<'_, '_, '_>);
 
