@@ -15,7 +15,7 @@ use super::external::{
 use super::mongo;
 use super::propagate::{self, Effect};
 use super::value::{DeclaredFields, Fact, Kind, Origin, Value};
-use super::{last_segment, ClassId, FuncId, ProjectIndex};
+use super::{dotted, last_segment, ClassId, FuncId, ProjectIndex};
 use crate::analyze::term::{CallTerm, Key, Term, TermId};
 use crate::analyze::FileFacts;
 use crate::source::FileId;
@@ -400,7 +400,7 @@ impl<'i, 'a> Evaluator<'i, 'a> {
                 // (`from pkg.db import name`) when the submodule defines `name`, else an
                 // attribute of the package's `db` (`from pkg import db`, then `db.Model`).
                 let parent = match self.index.module(prefix) {
-                    Some(file) if self.module_defines(file, name) => {
+                    Some(file) if self.index.module_defines(file, name) => {
                         Value::kind(Kind::Module(file))
                     }
                     _ => self.resolve_symbol(prefix, budget),
@@ -435,23 +435,6 @@ impl<'i, 'a> Evaluator<'i, 'a> {
         let value = self.module_member(file, name, budget);
         self.package_bindings.pop();
         (!value.is_empty()).then_some(value)
-    }
-
-    /// Whether a project module binds `name` itself (a definition, an assignment, an import, a
-    /// submodule).
-    fn module_defines(&self, file: FileId, name: &str) -> bool {
-        let Some(facts) = self.facts(file) else {
-            return false;
-        };
-        if self.index.global_binding(file, name).is_some()
-            || self.index.imported(file, name).is_some()
-        {
-            return true;
-        }
-        let qualified = dotted(&facts.module, name);
-        self.index.class_by_qualname(&qualified).is_some()
-            || self.index.function_by_qualname(&qualified).is_some()
-            || self.index.module(&qualified).is_some()
     }
 
     /// A name outside the project. `flask.request` is the request; Flask-Login's `current_user` is
@@ -1282,16 +1265,6 @@ fn collect(fact: &Fact) -> Fact {
         }),
         _ => fact.clone(),
     }
-}
-
-/// `prefix.name`: built for every module member and external attribute the evaluator looks up,
-/// where `format!` cost several times more.
-fn dotted(prefix: &str, name: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + 1 + name.len());
-    out.push_str(prefix);
-    out.push('.');
-    out.push_str(name);
-    out
 }
 
 fn subscript(fact: &Fact, key: &Key) -> Option<Fact> {

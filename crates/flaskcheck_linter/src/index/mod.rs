@@ -256,6 +256,21 @@ impl<'a> ProjectIndex<'a> {
         Some(&self.facts(file)?.imports.get(position as usize)?.1)
     }
 
+    /// Whether a project module binds `name` itself (a definition, an assignment, an import, a
+    /// submodule).
+    pub fn module_defines(&self, file: FileId, name: &str) -> bool {
+        let Some(facts) = self.facts(file) else {
+            return false;
+        };
+        if self.global_binding(file, name).is_some() || self.imported(file, name).is_some() {
+            return true;
+        }
+        let qualified = dotted(&facts.module, name);
+        self.class_by_qualname(&qualified).is_some()
+            || self.function_by_qualname(&qualified).is_some()
+            || self.module(&qualified).is_some()
+    }
+
     pub fn facts(&self, file: FileId) -> Option<&'a FileFacts> {
         self.files.get(file.index()).copied().flatten()
     }
@@ -712,4 +727,14 @@ fn mentions(terms: &crate::analyze::Terms, term: TermId, names: &[&str], budget:
 /// The symbol's last name: `jsonify` for `flask.jsonify`.
 pub(crate) fn last_segment(symbol: &str) -> &str {
     symbol.rsplit('.').next().unwrap_or(symbol)
+}
+
+/// `prefix.name`: built for every module member and external attribute the evaluator looks up,
+/// where `format!` cost several times more.
+pub(crate) fn dotted(prefix: &str, name: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1 + name.len());
+    out.push_str(prefix);
+    out.push('.');
+    out.push_str(name);
+    out
 }

@@ -486,20 +486,9 @@ fn module_may_define(
     let Some(facts) = ctx.index.facts(file) else {
         return true;
     };
-    let qualified = format!("{}.{name}", facts.module);
     !facts.star_imports.is_empty()
         || is_python_builtin(name)
-        || facts
-            .globals
-            .iter()
-            .any(|binding| binding.name.as_str() == name)
-        || facts
-            .imports
-            .iter()
-            .any(|(bound, _)| bound.as_str() == name)
-        || ctx.index.class_by_qualname(&qualified).is_some()
-        || ctx.index.function_by_qualname(&qualified).is_some()
-        || ctx.index.module(&qualified).is_some()
+        || ctx.index.module_defines(file, name)
         || facts
             .functions
             .iter()
